@@ -1,0 +1,184 @@
+package lib;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.GraphicsEnvironment;
+import java.awt.RenderingHints;
+import java.awt.event.WindowAdapter;
+import java.awt.event.WindowEvent;
+import java.awt.image.BufferedImage;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import javax.swing.JFrame;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.SwingWrapper;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.knowm.xchart.AnnotationImage;
+
+/** The tutorial's figures, drawn with XChart and saved as PNG: training curves and image grids. */
+public final class Charts {
+    private Charts() {}
+
+    private static final Color TRAINING = new Color(31, 119, 180);
+    private static final Color VALIDATION = new Color(255, 127, 14);
+
+    /** The tutorial's {@code plot_graph()}: training against validation, for one metric. */
+    public static XYChart curves(History history, String metric, String title) {
+        String label = metric.equals("loss") ? "Loss" : "Accuracy";
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("Epoch").yAxisTitle(label).build();
+        chart.getStyler().setLegendPosition(metric.equals("loss") ? LegendPosition.InsideNE : LegendPosition.InsideSE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setMarkerSize(5);
+        double[] epochs = history.column("epoch");
+        addLine(chart, "training " + metric, epochs, history.column(metric), TRAINING);
+        addLine(chart, "validation " + metric, epochs, history.column("val_" + metric), VALIDATION);
+        return chart;
+    }
+
+    private static void addLine(XYChart chart, String name, double[] x, double[] y, Color color) {
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setLineStyle(SeriesLines.SOLID);
+    }
+
+    /** Accuracy and loss curves of one run, as {@code accuracy.png} and {@code loss.png} in {@code dir}. */
+    public static List<Path> saveCurves(History history, String runName, Path dir) {
+        XYChart accuracy = curves(history, "accuracy", runName + ": accuracy");
+        XYChart loss = curves(history, "loss", runName + ": loss");
+        return List.of(save(accuracy, dir.resolve("accuracy.png")), save(loss, dir.resolve("loss.png")));
+    }
+
+    /**
+     * Several runs side by side: one column a run, accuracy on top and loss below, each row on the
+     * same scale so the runs compare at a glance.
+     */
+    public static List<XYChart> comparison(List<History> histories, List<String> names) {
+        List<XYChart> grid = new ArrayList<>();
+        for (String metric : List.of("accuracy", "loss")) {
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            for (History history : histories) {
+                for (String column : List.of(metric, "val_" + metric)) {
+                    for (double value : history.column(column)) {
+                        min = Math.min(min, value);
+                        max = Math.max(max, value);
+                    }
+                }
+            }
+            double margin = (max - min) * 0.05;
+            for (int i = 0; i < histories.size(); i++) {
+                XYChart chart = curves(histories.get(i), metric, names.get(i) + ": " + metric);
+                chart.getStyler().setYAxisMin(min - margin);
+                chart.getStyler().setYAxisMax(max + margin);
+                grid.add(chart);
+            }
+        }
+        return grid;
+    }
+
+    /**
+     * A grid of pictures with a caption each, like the tutorial's matplotlib subplots. Each picture
+     * is enlarged {@code scale} times without smoothing, so the pixels stay visible.
+     */
+    public static List<XYChart> imageGrid(List<BufferedImage> images, List<String> captions, int scale) {
+        List<XYChart> tiles = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            BufferedImage picture = enlarge(images.get(i), scale);
+            XYChart tile = new XYChartBuilder().width(picture.getWidth() + 24).height(picture.getHeight() + 48)
+                    .title(captions.get(i)).build();
+            var styler = tile.getStyler();
+            styler.setLegendVisible(false);
+            styler.setAxisTicksVisible(false);
+            styler.setAxisTitlesVisible(false);
+            styler.setPlotGridLinesVisible(false);
+            styler.setPlotBorderVisible(false);
+            styler.setChartTitleBoxVisible(false);
+            styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            styler.setChartBackgroundColor(Color.WHITE);
+            styler.setPlotBackgroundColor(Color.WHITE);
+            styler.setXAxisMin(0.0);
+            styler.setXAxisMax(1.0);
+            styler.setYAxisMin(0.0);
+            styler.setYAxisMax(1.0);
+            // An invisible series fixes the axes, so the picture can sit at the plot's centre.
+            XYSeries frame = tile.addSeries("frame", new double[] {0, 1}, new double[] {0, 1});
+            frame.setMarker(SeriesMarkers.NONE);
+            frame.setLineColor(new Color(0, 0, 0, 0));
+            tile.addAnnotation(new AnnotationImage(picture, 0.5, 0.5, false));
+            tiles.add(tile);
+        }
+        return tiles;
+    }
+
+    /** The first {@code count} images of a set, captioned with their class names. */
+    public static List<XYChart> samples(LabeledImages images, int count, int scale) {
+        List<BufferedImage> pictures = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, images.size()); i++) {
+            pictures.add(images.toImage(i));
+            captions.add(images.classNames().get(images.label(i)));
+        }
+        return imageGrid(pictures, captions, scale);
+    }
+
+    private static BufferedImage enlarge(BufferedImage image, int scale) {
+        BufferedImage large = new BufferedImage(image.getWidth() * scale, image.getHeight() * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = large.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(image, 0, 0, large.getWidth(), large.getHeight(), null);
+        g.dispose();
+        return large;
+    }
+
+    public static Path save(Chart<?, ?> chart, Path file) {
+        return AtomicFiles.write(file, temporary -> {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
+            }
+        });
+    }
+
+    /** Saves {@code charts} tiled row by row in a grid of {@code rows} x {@code columns}, as one PNG. */
+    public static Path saveGrid(List<XYChart> charts, int rows, int columns, Path file) {
+        return AtomicFiles.write(file, temporary -> BitmapEncoder.saveBitmap(charts, rows, columns, temporary.toString(), BitmapFormat.PNG));
+    }
+
+    /** With {@code --show} and a display: opens the charts in a window and waits until it is closed. */
+    public static void show(boolean requested, List<XYChart> charts, int rows, int columns) {
+        if (!requested) return;
+        if (GraphicsEnvironment.isHeadless()) {
+            System.err.println("--show: no display here, so only the PNG files were written");
+            return;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        JFrame frame = new SwingWrapper<>(charts, rows, columns).displayChartMatrix();
+        javax.swing.SwingUtilities.invokeLater(() -> {
+            frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
+            frame.addWindowListener(new WindowAdapter() {
+                @Override
+                public void windowClosed(WindowEvent e) {
+                    closed.countDown();
+                }
+            });
+        });
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package lib;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every script shares: picocli adds them to a script through {@code @Mixin}. */
+public class CommonOptions {
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the training data (default: the tutorial's).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Images per training step (default: ${DEFAULT-VALUE}).")
+    public int batchSize;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Use only the first N images of each split, for quick runs.")
+    Integer limit;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder holding the dataset files (default: searched for, then downloaded).")
+    public Path dataDir;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Folder for the figures, history and model (default: output/<run name>).")
+    Path output;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
+    public int seed;
+
+    @Option(names = "--show", description = "Also open the figures in a window when a display exists.")
+    public boolean show;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "CPU threads for MXNet (default: $OMP_NUM_THREADS, else all cores).")
+    Integer threads;
+
+    public int epochs(int tutorialDefault) {
+        return epochs == null ? tutorialDefault : epochs;
+    }
+
+    /** The largest number of images to take from a split: all of them unless --limit was given. */
+    public int limit() {
+        return limit == null ? Integer.MAX_VALUE : limit;
+    }
+
+    public Path output(String runName) {
+        return output == null ? Path.of("output", runName) : output;
+    }
+
+    /** Rejects values that would only fail later, far from the option that caused them. */
+    public void validate() {
+        if (epochs != null && epochs < 1) throw new BadInputException("--epochs must be at least 1, got " + epochs);
+        if (batchSize < 1) throw new BadInputException("--batch-size must be at least 1, got " + batchSize);
+        if (threads != null && threads < 1) throw new BadInputException("--threads must be at least 1, got " + threads);
+        if (limit != null && limit < 1) throw new BadInputException("--limit must be at least 1, got " + limit);
+    }
+}

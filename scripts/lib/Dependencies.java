@@ -1,0 +1,21 @@
+package lib;
+
+// The libraries every script uses, with their versions in this one place. JBang reads the //DEPS
+// lines of every file a script lists in //SOURCES, so each script gets them through lib/*.java.
+//
+// MXNet's native library comes as a Maven jar for the machine's OS (linux-x86_64, osx-x86_64 or
+// win-x86_64), so nothing is downloaded when a script runs. On Windows, pass
+// -Dmxnet.classifier=win-x86_64 to jbang.
+
+//DEPS ai.djl:bom:${djl.version:0.36.0}@pom
+//DEPS ai.djl:api
+//DEPS ai.djl.mxnet:mxnet-engine
+//DEPS ai.djl.mxnet:mxnet-native-mkl:1.9.1:${mxnet.classifier,os.detected.classifier}
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//DEPS info.picocli:picocli:4.7.7
+//DEPS tech.tablesaw:tablesaw-core:0.44.4
+//DEPS org.knowm.xchart:xchart:4.0.3
+
+final class Dependencies {
+    private Dependencies() {}
+}

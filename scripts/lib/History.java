@@ -1,0 +1,98 @@
+package lib;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * What Keras's {@code model.fit} returns as {@code history.history}: one row an epoch with the
+ * training and validation loss and accuracy, here also the seconds the epoch took. A Tablesaw table,
+ * saved as CSV.
+ */
+public final class History {
+    public static final List<String> COLUMNS = List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds");
+
+    private final Table table;
+
+    public History() {
+        this(Table.create("history", IntColumn.create("epoch"), DoubleColumn.create("loss"),
+                DoubleColumn.create("accuracy"), DoubleColumn.create("val_loss"),
+                DoubleColumn.create("val_accuracy"), DoubleColumn.create("seconds")));
+    }
+
+    private History(Table table) {
+        this.table = table;
+    }
+
+    public void add(int epoch, double loss, double accuracy, double validationLoss, double validationAccuracy, double seconds) {
+        table.intColumn("epoch").append(epoch);
+        table.doubleColumn("loss").append(round(loss, 4));
+        table.doubleColumn("accuracy").append(round(accuracy, 4));
+        table.doubleColumn("val_loss").append(round(validationLoss, 4));
+        table.doubleColumn("val_accuracy").append(round(validationAccuracy, 4));
+        table.doubleColumn("seconds").append(round(seconds, 1));
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    public int epochs() {
+        return table.rowCount();
+    }
+
+    public double[] column(String name) {
+        return table.numberColumn(name).asDoubleArray();
+    }
+
+    /** The value of {@code column} in the last epoch. */
+    public double last(String column) {
+        return table.numberColumn(column).getDouble(table.rowCount() - 1);
+    }
+
+    public Path writeCsv(Path file) {
+        return AtomicFiles.write(file, temporary -> table.write().csv(temporary.toFile()));
+    }
+
+    /** Reads a history CSV, as written by {@link #writeCsv}. */
+    public static History readCsv(Path file) {
+        if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such file");
+        Table read;
+        try {
+            read = Table.read().csv(file.toFile());
+        } catch (RuntimeException e) {
+            throw new BadInputException(file, "not a readable CSV file (" + e.getMessage() + ")");
+        }
+        History history = new History();
+        for (String column : COLUMNS.subList(0, 5)) {
+            if (!read.columnNames().contains(column)) {
+                throw new BadInputException(file, "has no '" + column + "' column; expected " + String.join(",", COLUMNS));
+            }
+            if (!(read.column(column) instanceof tech.tablesaw.api.NumericColumn<?>)) {
+                throw new BadInputException(file, "column '" + column + "' is not numeric");
+            }
+        }
+        if (read.rowCount() == 0) throw new BadInputException(file, "has no rows");
+        boolean hasSeconds = read.columnNames().contains("seconds");
+        for (int row = 0; row < read.rowCount(); row++) {
+            history.add((int) read.numberColumn("epoch").getDouble(row), read.numberColumn("loss").getDouble(row),
+                    read.numberColumn("accuracy").getDouble(row), read.numberColumn("val_loss").getDouble(row),
+                    read.numberColumn("val_accuracy").getDouble(row),
+                    hasSeconds ? read.numberColumn("seconds").getDouble(row) : Double.NaN);
+        }
+        return history;
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    @Override
+    public String toString() {
+        return table.printAll();
+    }
+}

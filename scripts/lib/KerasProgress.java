@@ -1,0 +1,96 @@
+package lib;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+
+/**
+ * Prints training progress the way Keras's {@code model.fit} does:
+ * <pre>
+ * Epoch 1/20
+ * 1719/1719 [==============================] - 52s 30ms/step - loss: 0.8611 - accuracy: 0.6837 - val_loss: 0.5700 - val_accuracy: 0.7888
+ * </pre>
+ * On a terminal the bar moves while the epoch runs; in a log file only the epoch's last line appears.
+ * It also records each epoch in a {@link History}.
+ */
+public final class KerasProgress extends TrainingListenerAdapter {
+    private static final int BAR_WIDTH = 30;
+    private static final long REDRAW_NANOS = 200_000_000L;
+
+    private final int epochs;
+    private final int steps;
+    private final boolean live;
+    private final History history = new History();
+    private int epoch;
+    private int step;
+    private long epochStart;
+    private long lastDraw;
+
+    public KerasProgress(int epochs, int steps) {
+        this(epochs, steps, System.console() != null && System.getenv("CI") == null && !"dumb".equals(System.getenv("TERM")));
+    }
+
+    public KerasProgress(int epochs, int steps, boolean live) {
+        this.epochs = epochs;
+        this.steps = steps;
+        this.live = live;
+    }
+
+    public History history() {
+        return history;
+    }
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+        if (step == 0) {
+            System.out.printf("Epoch %d/%d%n", epoch + 1, epochs);
+            epochStart = System.nanoTime();
+        }
+        step++;
+        long now = System.nanoTime();
+        if (live && (now - lastDraw > REDRAW_NANOS || step == steps)) {
+            lastDraw = now;
+            double perStep = (now - epochStart) / 1e9 / step;
+            System.out.printf("\r%s - ETA: %s - loss: %.4f - accuracy: %.4f", counter(), duration(perStep * (steps - step)),
+                    running(trainer.getLoss()), running(accuracy(trainer)));
+            System.out.flush();
+        }
+    }
+
+    @Override
+    public void onEpoch(Trainer trainer) {
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        TrainingResult result = trainer.getTrainingResult();
+        float loss = result.getTrainLoss();
+        float accuracy = result.getTrainEvaluation("Accuracy");
+        float validationLoss = result.getValidateLoss();
+        float validationAccuracy = result.getValidateEvaluation("Accuracy");
+        System.out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
+                live ? "\r" : "", counter(), seconds, seconds * 1000 / step, loss, accuracy, validationLoss, validationAccuracy);
+        history.add(++epoch, loss, accuracy, validationLoss, validationAccuracy, seconds);
+        step = 0;
+    }
+
+    private String counter() {
+        int done = BAR_WIDTH * step / steps;
+        String bar = done == 0 ? "" : "=".repeat(done - 1) + (step < steps ? ">" : "=");
+        bar += ".".repeat(BAR_WIDTH - done);
+        String width = "%" + String.valueOf(steps).length() + "d";
+        return String.format(width + "/%d [%s]", step, steps, bar);
+    }
+
+    private static Evaluator accuracy(Trainer trainer) {
+        return trainer.getEvaluators().stream().filter(e -> e.getName().equals("Accuracy")).findFirst().orElseThrow();
+    }
+
+    private static float running(Evaluator evaluator) {
+        return evaluator.getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format("%d:%02d", s / 60, s % 60) : s + "s";
+    }
+}

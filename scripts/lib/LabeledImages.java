@@ -1,0 +1,86 @@
+package lib;
+
+import ai.djl.modality.cv.transform.ToTensor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.translate.Pipeline;
+import ai.djl.translate.Transform;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Images and their labels as the files store them: one byte a pixel (0-255), each image height x
+ * width x channels. Scaling to [0, 1] and the switch to the channels-first layout that MXNet's
+ * convolutions want happen batch by batch, in DJL's {@link ToTensor}, which keeps memory at a
+ * quarter of what float pixels would take.
+ */
+public record LabeledImages(byte[] pixels, byte[] labels, int height, int width, int channels, List<String> classNames) {
+
+    public int size() {
+        return labels.length;
+    }
+
+    /** The shape of one image as the model sees it: channels, height, width. */
+    public Shape imageShape() {
+        return new Shape(channels, height, width);
+    }
+
+    /** Images {@code from} (inclusive) to {@code to} (exclusive), in their original order. */
+    public LabeledImages slice(int from, int to) {
+        int imageBytes = height * width * channels;
+        return new LabeledImages(Arrays.copyOfRange(pixels, from * imageBytes, to * imageBytes),
+                Arrays.copyOfRange(labels, from, to), height, width, channels, classNames);
+    }
+
+    public LabeledImages first(int count) {
+        return count >= size() ? this : slice(0, count);
+    }
+
+    public int label(int index) {
+        return labels[index];
+    }
+
+    public int[] classCounts() {
+        int[] counts = new int[classNames.size()];
+        for (byte label : labels) counts[label]++;
+        return counts;
+    }
+
+    /**
+     * A DJL dataset that serves shuffled (or ordered) batches of (N, C, H, W) floats in [0, 1] and
+     * their labels; {@code augmentation} runs on each batch after scaling.
+     */
+    public ArrayDataset toDataset(NDManager manager, int batchSize, boolean shuffle, Transform... augmentation) {
+        NDArray images = manager.create(ByteBuffer.wrap(pixels), new Shape(size(), height, width, channels), DataType.UINT8);
+        NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
+        Pipeline pipeline = new Pipeline(new ToTensor());
+        for (Transform transform : augmentation) pipeline.add(transform);
+        return new ArrayDataset.Builder()
+                .setData(images)
+                .optLabels(labelArray)
+                .setSampling(batchSize, shuffle) // keeps the last, smaller batch, as Keras does
+                .optPipeline(pipeline)
+                .build();
+    }
+
+    /** One image as a picture, for the sample grids. */
+    public BufferedImage toImage(int index) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int offset = index * height * width * channels;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = offset + (y * width + x) * channels;
+                int r = pixels[p] & 0xFF;
+                int g = channels == 3 ? pixels[p + 1] & 0xFF : r;
+                int b = channels == 3 ? pixels[p + 2] & 0xFF : r;
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return image;
+    }
+}

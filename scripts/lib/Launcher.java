@@ -1,0 +1,75 @@
+package lib;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Starts a script: parses its options, gives MXNet every CPU core, runs it, and turns bad input into
+ * one line on stderr and exit code 2 (a stack trace is for bugs, not for a mistyped folder name).
+ */
+public final class Launcher {
+    private Launcher() {}
+
+    public static void run(Object script, String[] args) {
+        CommandLine commandLine = new CommandLine(script)
+                .setParameterExceptionHandler(Launcher::reportBadOption)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (!(e instanceof BadInputException)) throw e;
+                    cmd.getErr().println("error: " + e.getMessage());
+                    return 2;
+                })
+                .setExecutionStrategy(parsed -> {
+                    CommonOptions options = commonOptions(parsed.commandSpec());
+                    if (options != null) {
+                        try {
+                            options.validate();
+                        } catch (BadInputException e) {
+                            throw new ParameterException(parsed.commandSpec().commandLine(), e.getMessage());
+                        }
+                        prepareRuntime(options);
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                });
+        System.exit(commandLine.execute(args));
+    }
+
+    private static int reportBadOption(ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("error: " + e.getMessage() + " (see --help)");
+        return 2;
+    }
+
+    private static CommonOptions commonOptions(CommandSpec spec) {
+        return spec.mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(CommonOptions.class::isInstance)
+                .map(CommonOptions.class::cast)
+                .findFirst().orElse(null);
+    }
+
+    /** Must run before the first DJL class loads MXNet's native library, which reads these once. */
+    private static void prepareRuntime(CommonOptions options) {
+        if (!options.show) System.setProperty("java.awt.headless", "true");
+        int threads = options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors();
+        if (options.threads != null || System.getenv("OMP_NUM_THREADS") == null) {
+            // MXNet uses only half the cores on x86 (it assumes hyper-threading) unless told otherwise.
+            setEnvironment("OMP_NUM_THREADS", String.valueOf(threads));
+        }
+    }
+
+    private interface C extends Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
+    private static void setEnvironment(String name, String value) {
+        try {
+            Native.load("c", C.class).setenv(name, value, 1);
+        } catch (UnsatisfiedLinkError e) {
+            // Not a glibc/macOS system: MXNet then picks its own thread count; set OMP_NUM_THREADS by hand.
+        }
+    }
+}
