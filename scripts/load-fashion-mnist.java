@@ -15,7 +15,7 @@
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.dataset.Batch;
+import ai.djl.ndarray.NDList;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,14 +47,13 @@ class LoadFashionMnist implements Callable<Integer> {
 
         // 2. What the model will see: batches of 32 images, 1 channel (grey) of 28 x 28 pixels in [0, 1].
         try (NDManager manager = NDManager.newBaseManager()) {
-            Batch batch = data.train().toDataset(manager, options.batchSize, false).getData(manager).iterator().next();
-            NDArray images = batch.getData().head();
-            NDArray labels = batch.getLabels().head();
+            NDList batch = data.train().firstBatch(manager, options.batchSize);
+            NDArray images = batch.get(0);
+            NDArray labels = batch.get(1);
             System.out.printf("One batch of images: %s %s, pixels from %.1f to %.1f%n",
                     images.getShape(), images.getDataType(), images.min().getFloat(), images.max().getFloat());
             System.out.printf("Its labels: %s, the first ones %s%n", labels.getShape(),
                     Arrays.toString(labels.get("0:8").toType(DataType.INT32, false).toIntArray()));
-            batch.close();
         }
 
         // 3. Ten classes, about equally common in every set.

@@ -21,7 +21,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import lib.Charts;
 import lib.CommonOptions;
 import lib.DataSplits;
 import lib.FashionMnist;
@@ -63,10 +62,7 @@ class TrainFashionMnist implements Callable<Integer> {
 
             // 4. Save the history, its curves and the trained weights
             System.out.println(history);
-            history.writeCsv(output.resolve("history.csv"));
-            Charts.saveCurves(history, "Fashion-MNIST", output);
-            Models.save(model, output);
-            System.out.println("Saved history.csv, accuracy.png, loss.png and the weights in " + output);
+            Training.save(model, history, "Fashion-MNIST", output);
         }
         return 0;
     }

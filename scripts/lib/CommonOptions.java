@@ -23,7 +23,7 @@ public class CommonOptions {
 
     @Option(names = "--output", paramLabel = "DIR",
             description = "Folder for the figures, history and model (default: output/<run name>).")
-    Path output;
+    public Path output;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")

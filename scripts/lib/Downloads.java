@@ -16,9 +16,12 @@ import java.util.HexFormat;
 public final class Downloads {
     private Downloads() {}
 
-    /** {@code $CNN_LESSONS_CACHE}, else {@code $XDG_CACHE_HOME/cnn-lessons}, else {@code ~/.cache/cnn-lessons}. */
+    /**
+     * {@code $CNN_LESSONS_CACHE} (or the system property {@code cnn-lessons.cache}), else
+     * {@code $XDG_CACHE_HOME/cnn-lessons}, else {@code ~/.cache/cnn-lessons}.
+     */
     public static Path cacheDir(String dataset) {
-        String root = System.getenv("CNN_LESSONS_CACHE");
+        String root = System.getProperty("cnn-lessons.cache", System.getenv("CNN_LESSONS_CACHE"));
         if (root == null) {
             String xdg = System.getenv("XDG_CACHE_HOME");
             root = (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))

@@ -29,7 +29,12 @@ public final class KerasProgress extends TrainingListenerAdapter {
     private long lastDraw;
 
     public KerasProgress(int epochs, int steps) {
-        this(epochs, steps, System.console() != null && System.getenv("CI") == null && !"dumb".equals(System.getenv("TERM")));
+        this(epochs, steps, interactive());
+    }
+
+    /** A moving bar only makes sense on a terminal; logs and CI get one line an epoch. */
+    static boolean interactive() {
+        return System.console() != null && System.getenv("CI") == null && !"dumb".equals(System.getenv("TERM"));
     }
 
     public KerasProgress(int epochs, int steps, boolean live) {
@@ -74,6 +79,11 @@ public final class KerasProgress extends TrainingListenerAdapter {
     }
 
     private String counter() {
+        return counter(step, steps);
+    }
+
+    /** Keras's step counter and bar, e.g. {@code  320/1719 [=====>........................]}. */
+    static String counter(int step, int steps) {
         int done = BAR_WIDTH * step / steps;
         String bar = done == 0 ? "" : "=".repeat(done - 1) + (step < steps ? ">" : "=");
         bar += ".".repeat(BAR_WIDTH - done);

@@ -2,13 +2,17 @@ package lib;
 
 import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import ai.djl.translate.Transform;
+import ai.djl.translate.TranslateException;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -66,6 +70,16 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
                 .setSampling(batchSize, shuffle) // keeps the last, smaller batch, as Keras does
                 .optPipeline(pipeline)
                 .build();
+    }
+
+    /** The first batch {@link #toDataset} serves, unshuffled: images and labels, as training sees them. */
+    public NDList firstBatch(NDManager manager, int batchSize) {
+        try {
+            Batch batch = toDataset(manager, batchSize, false).getData(manager).iterator().next();
+            return new NDList(batch.getData().head(), batch.getLabels().head());
+        } catch (IOException | TranslateException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One image as a picture, for the sample grids. */

@@ -15,7 +15,13 @@ public final class Launcher {
     private Launcher() {}
 
     public static void run(Object script, String[] args) {
+        System.exit(execute(script, new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs {@code script} with {@code args} and returns its exit code: 0 done, 2 bad input, 1 a bug. */
+    public static int execute(Object script, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(script)
+                .setErr(err)
                 .setParameterExceptionHandler(Launcher::reportBadOption)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (!(e instanceof BadInputException)) throw e;
@@ -34,7 +40,7 @@ public final class Launcher {
                     }
                     return new CommandLine.RunLast().execute(parsed);
                 });
-        System.exit(commandLine.execute(args));
+        return commandLine.execute(args);
     }
 
     private static int reportBadOption(ParameterException e, String[] args) {

@@ -15,6 +15,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
 /** Keras's {@code model.compile(...)} and {@code model.fit(...)} with the tutorial's settings. */
 public final class Training {
@@ -52,5 +53,14 @@ public final class Training {
             throw new IllegalStateException(e);
         }
         return progress.history();
+    }
+
+    /** Writes what a run produced into {@code output}: history.csv, accuracy.png, loss.png and the weights. */
+    public static void save(Model model, History history, String title, Path output) {
+        history.writeCsv(output.resolve("history.csv"));
+        Charts.saveCurves(history, title, output);
+        Models.save(model, output);
+        System.out.println("Saved history.csv, accuracy.png, loss.png and " + model.getName() + "-"
+                + String.format("%04d", history.epochs()) + ".params in " + output);
     }
 }

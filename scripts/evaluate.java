@@ -1,0 +1,63 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Lesson 9: evaluate a trained model on the test set: loss, accuracy, and accuracy per class
+//SOURCES lib/*.java
+
+/*
+ * Lesson 9: how good is the model on images it has never seen?
+ *
+ * Keras:  test_loss, test_accuracy = model.evaluate(x_test, y_test)
+ *
+ * Run:    ./jbang evaluate                                   (the model train-cifar saved)
+ *         ./jbang evaluate --model output/cifar10-augmented
+ *         ./jbang evaluate --model output/fashion-mnist
+ * Writes: evaluation.csv (accuracy per class) in the model's folder
+ */
+
+import ai.djl.Model;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import lib.AtomicFiles;
+import lib.Cifar10;
+import lib.CommonOptions;
+import lib.DataSplits;
+import lib.Evaluation;
+import lib.FashionMnist;
+import lib.Launcher;
+import lib.Models;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluates a saved model on its dataset's test set, like Keras's model.evaluate.")
+class Evaluate implements Callable<Integer> {
+    @Mixin CommonOptions options;
+
+    @Option(names = "--model", paramLabel = "DIR", defaultValue = "output/cifar10",
+            description = "The --output folder of a training run (default: ${DEFAULT-VALUE}).")
+    Path modelDir;
+
+    public static void main(String[] args) {
+        Launcher.run(new Evaluate(), args);
+    }
+
+    @Override
+    public Integer call() {
+        // 1. Load the trained model; its name says which network and which dataset.
+        try (Model model = Models.load(modelDir)) {
+            boolean cifar = model.getName().equals(Models.CIFAR10);
+            System.out.println("Loaded " + model.getName() + " from " + modelDir);
+
+            // 2. Load the test set: 10,000 images the model never trained on.
+            DataSplits data = (cifar ? Cifar10.load(options.dataDir) : FashionMnist.load(options.dataDir)).limit(options.limit());
+
+            // 3. Evaluate: one pass over the test set, no training.
+            Evaluation result = Evaluation.of(model, data.test(), options.batchSize);
+            System.out.printf("Test loss: %.4f, test accuracy: %.4f%n", result.loss(), result.accuracy());
+            System.out.println(result.perClass().printAll());
+            Path file = AtomicFiles.write(modelDir.resolve("evaluation.csv"), temporary -> result.perClass().write().csv(temporary.toFile()));
+            System.out.println("Saved " + file);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package lib;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Keras's {@code model.evaluate(x_test, y_test)}: the mean loss and the accuracy over a whole set,
+ * in batches, without training; also how often each class was recognised.
+ */
+public record Evaluation(double loss, double accuracy, int steps, Table perClass) {
+
+    public static Evaluation of(Model model, LabeledImages images, int batchSize) {
+        int steps = (images.size() + batchSize - 1) / batchSize;
+        List<String> classes = images.classNames();
+        int[] seen = new int[classes.size()];
+        int[] correct = new int[classes.size()];
+        double lossSum = 0;
+        long start = System.nanoTime();
+        boolean live = KerasProgress.interactive();
+        Loss loss = Loss.softmaxCrossEntropyLoss();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            ParameterStore parameters = new ParameterStore(manager, false);
+            int step = 0;
+            for (Batch batch : images.toDataset(manager, batchSize, false).getData(manager)) {
+                NDArray labels = batch.getLabels().head();
+                NDArray scores = model.getBlock().forward(parameters, batch.getData(), false).head();
+                // The loss comes back as the batch's mean: weight it by the batch's size, as Keras does.
+                lossSum += loss.evaluate(new NDList(labels), new NDList(scores)).getFloat() * labels.size();
+                int[] truth = labels.toType(DataType.INT32, false).toIntArray();
+                int[] predicted = scores.argMax(1).toType(DataType.INT32, false).toIntArray();
+                for (int i = 0; i < truth.length; i++) {
+                    seen[truth[i]]++;
+                    if (predicted[i] == truth[i]) correct[truth[i]]++;
+                }
+                batch.close();
+                step++;
+                if (live) System.out.print("\r" + KerasProgress.counter(step, steps));
+            }
+        } catch (IOException | TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+        int total = images.size();
+        double accuracy = (double) java.util.Arrays.stream(correct).sum() / total;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f%n",
+                live ? "\r" : "", KerasProgress.counter(steps, steps), seconds, seconds * 1000 / steps, lossSum / total, accuracy);
+        return new Evaluation(lossSum / total, accuracy, steps, perClassTable(classes, seen, correct));
+    }
+
+    private static Table perClassTable(List<String> classes, int[] seen, int[] correct) {
+        DoubleColumn accuracy = DoubleColumn.create("accuracy");
+        for (int c = 0; c < classes.size(); c++) {
+            accuracy.append(seen[c] == 0 ? Double.NaN : Math.round(10_000.0 * correct[c] / seen[c]) / 10_000.0);
+        }
+        return Table.create("Accuracy per class", StringColumn.create("class", classes),
+                IntColumn.create("images", seen), IntColumn.create("correct", correct), accuracy);
+    }
+}

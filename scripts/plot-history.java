@@ -1,0 +1,80 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Draw accuracy and loss curves from a training history CSV, or compare several runs side by side
+//SOURCES lib/*.java
+
+/*
+ * The tutorial's plot_graph(): training against validation accuracy and loss, epoch by epoch.
+ *
+ * Keras:  plt.plot(history.history["accuracy"]); plt.plot(history.history["val_accuracy"]) ...
+ *
+ * Run:    ./jbang plot-history output/fashion-mnist/history.csv
+ *         ./jbang plot-history output/cifar10/history.csv output/cifar10-augmented/history.csv \
+ *             --names "no augmentation,augmentation"
+ * Writes: accuracy.png and loss.png beside the CSV for one run; comparison.png for several
+ *         (into --output DIR when given).
+ */
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lib.BadInputException;
+import lib.Charts;
+import lib.CommonOptions;
+import lib.History;
+import lib.Launcher;
+import org.knowm.xchart.XYChart;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plot-history", mixinStandardHelpOptions = true,
+        description = "Draws the accuracy and loss curves of one or more history CSV files.")
+class PlotHistory implements Callable<Integer> {
+    @Mixin CommonOptions options;
+
+    @Parameters(arity = "1..*", paramLabel = "HISTORY.csv", description = "History files written by a training script.")
+    List<Path> files;
+
+    @Option(names = "--names", split = ",", paramLabel = "NAME", description = "A title for each run (default: its folder's name).")
+    List<String> names;
+
+    public static void main(String[] args) {
+        Launcher.run(new PlotHistory(), args);
+    }
+
+    @Override
+    public Integer call() {
+        // 1. Read each history and print it.
+        List<History> histories = new ArrayList<>();
+        for (Path file : files) {
+            History history = History.readCsv(file);
+            System.out.println(file + System.lineSeparator() + history);
+            histories.add(history);
+        }
+        List<String> titles = names != null ? names : files.stream().map(PlotHistory::runName).toList();
+        if (titles.size() != files.size()) {
+            throw new BadInputException("--names gives " + titles.size() + " names for " + files.size() + " history files");
+        }
+
+        // 2. One run: accuracy and loss curves. Several: one column a run, on shared scales.
+        Path output = options.output == null ? files.get(0).toAbsolutePath().getParent() : options.output("");
+        List<XYChart> charts;
+        if (histories.size() == 1) {
+            Charts.saveCurves(histories.get(0), titles.get(0), output).forEach(file -> System.out.println("Saved " + file));
+            charts = List.of(Charts.curves(histories.get(0), "accuracy", titles.get(0)), Charts.curves(histories.get(0), "loss", titles.get(0)));
+            Charts.show(options.show, charts, 1, 2);
+        } else {
+            charts = Charts.comparison(histories, titles);
+            System.out.println("Saved " + Charts.saveGrid(charts, 2, histories.size(), output.resolve("comparison.png")));
+            Charts.show(options.show, charts, 2, histories.size());
+        }
+        return 0;
+    }
+
+    private static String runName(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        return folder == null ? file.toString() : folder.getFileName().toString();
+    }
+}
