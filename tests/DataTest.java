@@ -83,7 +83,7 @@ class DataTest {
     }
 
     @Test
-    void greyBatchesAreNchwFloatsScaledTo01AndKeepTheLastPartialBatch() {
+    void greyBatchesAreNchwFloatsScaledTo01AndKeepTheLastPartialBatch() throws Exception {
         LabeledImages data = images(100, 4, 5, 1);
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Long> sizes = new ArrayList<>();
@@ -113,7 +113,7 @@ class DataTest {
     }
 
     @Test
-    void colourBatchesPutChannelsFirst() {
+    void colourBatchesPutChannelsFirst() throws Exception {
         LabeledImages data = images(3, 2, 4, 3); // stored height x width x channels
         try (NDManager manager = NDManager.newBaseManager()) {
             Batch batch = data.toDataset(manager, 8, false).getData(manager).iterator().next();
@@ -131,7 +131,7 @@ class DataTest {
     }
 
     @Test
-    void shuffledBatchesServeEveryImageOnceWithItsOwnLabel() {
+    void shuffledBatchesServeEveryImageOnceWithItsOwnLabel() throws Exception {
         // A 1x1 grey image whose pixel is its index, so each label can be checked against its image.
         byte[] pixels = new byte[70];
         byte[] labels = new byte[70];

@@ -43,21 +43,24 @@ class FashionMnistTest {
 
     @Test
     void loadHoldsOutTheFirst5000TrainingImagesForValidation() throws IOException {
-        TestFiles.fashionMnist(dir, 5_100, 20, true);
+        // Over 10,000 images, so the tutorial's 5,000 (not DataSplits' half-of-a-small-set rule) applies.
+        TestFiles.fashionMnist(dir, 10_100, 20, true);
 
         DataSplits data = FashionMnist.load(dir);
 
         assertEquals(5_000, data.validation().size());
-        assertEquals(100, data.train().size());
+        assertEquals(5_100, data.train().size());
         assertEquals(20, data.test().size());
         // TestFiles: image i has pixel (0, 0) = i % 256 and label i % 10.
         assertEquals(0, data.validation().pixels()[0] & 0xFF);
         assertEquals(4_999 % 256, data.validation().pixels()[4_999 * 784] & 0xFF);
         assertEquals(5_000 % 256, data.train().pixels()[0] & 0xFF);
-        assertEquals(5_099 % 256, data.train().pixels()[99 * 784] & 0xFF);
+        assertEquals(10_099 % 256, data.train().pixels()[5_099 * 784] & 0xFF);
         assertEquals(5_000 % 10, data.train().label(0));
         assertEquals(7, data.validation().label(4_997));
         assertEquals(19 % 10, data.test().label(19));
+        // Pixel (x=3, y=2) of test image 5 is 5 + 2 + 3.
+        assertEquals(10, data.test().pixels()[5 * 784 + 2 * 28 + 3] & 0xFF);
     }
 
     @Test

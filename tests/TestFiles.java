@@ -7,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small data files the tests write, in the formats the loaders read. */
 final class TestFiles {
@@ -80,20 +78,54 @@ final class TestFiles {
 
     /**
      * A tar.gz holding {@code entries} (name to contents) in order. Names are stored as given, a
-     * leading "/" or ".." included, so tests can build hostile archives.
+     * leading "/" or ".." included, so tests can build hostile archives; names over 100 bytes get a
+     * GNU long-name entry, as GNU tar writes them.
+     * <p>Written by hand rather than with commons-compress's TarArchiveOutputStream, which needs
+     * commons-lang3, a library DJL leaves off the classpath the scripts (and so these tests) run with.
      */
     static Path tarGz(Path archive, Map<String, byte[]> entries) throws IOException {
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(archive)))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(archive))) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), true); // true: keep a leading "/"
-                entry.setSize(e.getValue().length);
-                tar.putArchiveEntry(entry);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
+                byte[] name = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (name.length > 100) {
+                    byte[] longName = java.util.Arrays.copyOf(name, name.length + 1);
+                    out.write(tarHeader("././@LongLink".getBytes(java.nio.charset.StandardCharsets.US_ASCII), longName.length, 'L'));
+                    writePadded(out, longName);
+                    name = java.util.Arrays.copyOf(name, 100);
+                }
+                out.write(tarHeader(name, e.getValue().length, '0'));
+                writePadded(out, e.getValue());
             }
+            out.write(new byte[1024]); // two empty blocks end the archive
         }
         return archive;
+    }
+
+    private static byte[] tarHeader(byte[] name, long size, char type) {
+        byte[] header = new byte[512];
+        System.arraycopy(name, 0, header, 0, name.length);
+        putAscii(header, 100, "0000644\0");
+        putAscii(header, 108, "0000000\0");
+        putAscii(header, 116, "0000000\0");
+        putAscii(header, 124, String.format("%011o\0", size));
+        putAscii(header, 136, String.format("%011o\0", 1_600_000_000L));
+        putAscii(header, 148, "        "); // the checksum counts its own field as spaces
+        header[156] = (byte) type;
+        putAscii(header, 257, "ustar  \0"); // GNU tar's magic and version
+        int sum = 0;
+        for (byte b : header) sum += b & 0xFF;
+        putAscii(header, 148, String.format("%06o\0 ", sum));
+        return header;
+    }
+
+    private static void putAscii(byte[] header, int offset, String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, 0, header, offset, bytes.length);
+    }
+
+    private static void writePadded(OutputStream out, byte[] data) throws IOException {
+        out.write(data);
+        out.write(new byte[(512 - data.length % 512) % 512]);
     }
 
     /** The files of {@code folder}, named {@code prefix + file name}, in name order, for {@link #tarGz}. */

@@ -11,6 +11,9 @@ package lib;
 //DEPS ai.djl:api
 //DEPS ai.djl.mxnet:mxnet-engine
 //DEPS ai.djl.mxnet:mxnet-native-mkl:1.9.1:${mxnet.classifier,os.detected.classifier}
+// DJL excludes commons-lang3 from its commons-compress, which needs it to read tar entries with
+// long (GNU or PAX) names: without it such a CIFAR-10 archive fails with NoClassDefFoundError.
+//DEPS org.apache.commons:commons-lang3:3.16.0
 //DEPS org.slf4j:slf4j-nop:2.0.17
 //DEPS info.picocli:picocli:4.7.7
 //DEPS tech.tablesaw:tablesaw-core:0.44.4

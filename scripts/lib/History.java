@@ -66,6 +66,8 @@ public final class History {
         } catch (RuntimeException e) {
             throw new BadInputException(file, "not a readable CSV file (" + e.getMessage() + ")");
         }
+        // Before the column checks: Tablesaw reads a header-only file as a table without columns.
+        if (read.rowCount() == 0) throw new BadInputException(file, "has no rows");
         History history = new History();
         for (String column : COLUMNS.subList(0, 5)) {
             if (!read.columnNames().contains(column)) {
@@ -75,7 +77,6 @@ public final class History {
                 throw new BadInputException(file, "column '" + column + "' is not numeric");
             }
         }
-        if (read.rowCount() == 0) throw new BadInputException(file, "has no rows");
         boolean hasSeconds = read.columnNames().contains("seconds");
         for (int row = 0; row < read.rowCount(); row++) {
             history.add((int) read.numberColumn("epoch").getDouble(row), read.numberColumn("loss").getDouble(row),
@@ -87,6 +88,7 @@ public final class History {
     }
 
     private static double round(double value, int decimals) {
+        if (!Double.isFinite(value)) return value; // Math.round would turn NaN into 0
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
     }

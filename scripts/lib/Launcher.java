@@ -20,7 +20,9 @@ public final class Launcher {
 
     /** Runs {@code script} with {@code args} and returns its exit code: 0 done, 2 bad input, 1 a bug. */
     public static int execute(Object script, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(script)
+        CommandLine commandLine = new CommandLine(script);
+        commandLine.getCommandSpec().version("cnn-lessons 1.0");
+        commandLine
                 .setErr(err)
                 .setParameterExceptionHandler(Launcher::reportBadOption)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {

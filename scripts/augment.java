@@ -1,0 +1,139 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Data augmentation: one CIFAR-10 training image and nine random variations of it (flip, contrast, rotation, zoom)
+//SOURCES lib/*.java
+
+/*
+ * Data augmentation: a model that sees the same 45,000 photos epoch after epoch starts to memorise
+ * them. Showing it a slightly different version of each photo every time (mirrored, tilted,
+ * nearer or farther, in harsher or flatter light) makes it learn what the objects look like
+ * instead. The variations are drawn afresh for every batch, and only while training: validation
+ * and test images stay as they are.
+ *
+ * Keras:  data_augmentation = keras.Sequential([
+ *             layers.RandomFlip("horizontal"),
+ *             layers.RandomContrast(0.2),
+ *             layers.RandomRotation(0.1),
+ *             layers.RandomZoom(0.1)])
+ *         image = x_train[3], then nine times data_augmentation(image) drawn in a 3 x 3 grid
+ *
+ * Run:    ./jbang augment --data-dir DIR     (--index N picks another image, --seed N other draws)
+ * Writes: output/cifar10/augmented.png
+ */
+
+import ai.djl.modality.cv.transform.ToTensor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Transform;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lib.Augmentation;
+import lib.BadInputException;
+import lib.Charts;
+import lib.Cifar10;
+import lib.CommonOptions;
+import lib.LabeledImages;
+import lib.Launcher;
+import org.knowm.xchart.XYChart;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "augment", mixinStandardHelpOptions = true,
+        description = "Draws one CIFAR-10 training image next to nine randomly augmented versions of it.")
+class Augment implements Callable<Integer> {
+    @Mixin CommonOptions options;
+
+    @Option(names = "--index", paramLabel = "N", defaultValue = "3",
+            description = "Which training image to augment (default: ${DEFAULT-VALUE}, as in the tutorial).")
+    int index;
+
+    public static void main(String[] args) {
+        Launcher.run(new Augment(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // 1. Load CIFAR-10 and take one training image.
+        LabeledImages train = Cifar10.load(options.dataDir).limit(options.limit()).train();
+        if (index < 0 || index >= train.size()) {
+            throw new BadInputException("--index must be between 0 and " + (train.size() - 1) + ", got " + index);
+        }
+        LabeledImages image = train.slice(index, index + 1);
+        String className = image.classNames().get(image.label(0));
+        System.out.printf("Training image %d: a %s%n", index, className);
+
+        // 2. The tutorial's augmentation layers, in its order, seeded so a rerun draws the same variations.
+        //    For training they go into the training set only:
+        //    train.toDataset(manager, options.batchSize, true, augmentation)
+        Transform[] augmentation = Augmentation.tutorial(options.seed);
+        System.out.println("Augmentation: " + Arrays.toString(augmentation));
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 3. Nine copies of the image in one batch: every image in a batch gets its own random draw.
+            int variations = 9;
+            NDArray copies = toBatch(image, manager).repeat(0, variations);
+            NDArray augmented = applyAll(augmentation, copies);
+
+            // 4. The original and its nine variations, side by side.
+            List<BufferedImage> pictures = new ArrayList<>(List.of(image.toImage(0)));
+            List<String> captions = new ArrayList<>(List.of("original " + className));
+            LabeledImages variationImages = toLabeledImages(augmented, image);
+            for (int i = 0; i < variations; i++) {
+                pictures.add(variationImages.toImage(i));
+                captions.add("augmented " + (i + 1));
+            }
+            List<XYChart> grid = Charts.imageGrid(pictures, captions, 4);
+            Path file = Charts.saveGrid(grid, 2, 5, options.output("cifar10").resolve("augmented.png"));
+            System.out.println("Saved " + file);
+
+            // 5. What it costs: augmentation runs on every training batch, so it has to be quick.
+            NDArray batch = toBatch(train.first(options.batchSize), manager);
+            System.out.printf("Augmenting a batch of %d images takes %.1f ms%n",
+                    batch.getShape().get(0), millisecondsPerBatch(augmentation, batch));
+
+            Charts.show(options.show, grid, 2, 5);
+        }
+        return 0;
+    }
+
+    /** Images as the model sees them: (N, channels, height, width), pixels in [0, 1]. */
+    private static NDArray toBatch(LabeledImages images, NDManager manager) {
+        Shape stored = new Shape(images.size(), images.height(), images.width(), images.channels());
+        return new ToTensor().transform(manager.create(ByteBuffer.wrap(images.pixels()), stored, DataType.UINT8));
+    }
+
+    /** The reverse of {@link #toBatch}: back to bytes in the files' layout, to draw them like any image. */
+    private static LabeledImages toLabeledImages(NDArray batch, LabeledImages like) {
+        byte[] pixels = batch.transpose(0, 2, 3, 1).mul(255).round().toType(DataType.UINT8, false).toByteArray();
+        int count = Math.toIntExact(batch.getShape().get(0));
+        return new LabeledImages(pixels, new byte[count], like.height(), like.width(), like.channels(), like.classNames());
+    }
+
+    private static NDArray applyAll(Transform[] transforms, NDArray images) {
+        NDArray result = images;
+        for (Transform transform : transforms) result = transform.transform(result);
+        return result;
+    }
+
+    /** The median over a few dozen batches: on a busy machine single timings vary a lot. */
+    private static double millisecondsPerBatch(Transform[] augmentation, NDArray batch) {
+        double[] milliseconds = new double[40];
+        for (int run = -5; run < milliseconds.length; run++) { // the first runs warm up
+            long start = System.nanoTime();
+            try (NDScope scope = new NDScope()) { // frees each run's arrays
+                applyAll(augmentation, batch).toFloatArray(); // MXNet computes lazily; reading waits for it
+            }
+            if (run >= 0) milliseconds[run] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(milliseconds);
+        return milliseconds[milliseconds.length / 2];
+    }
+}

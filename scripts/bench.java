@@ -1,0 +1,197 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Benchmark: training speed (ms/step, images/s) and peak memory of both tutorial models
+//SOURCES lib/*.java
+
+/*
+ * How fast does training run here? For each tutorial model, after a warm-up, times training steps
+ * on three paths:
+ *   step           the bare step (forward, loss, backward, SGD update) on one batch kept in memory;
+ *   epoch          the path a training script takes: shuffled batches from the dataset, scaling,
+ *                  loss/accuracy bookkeeping and progress listeners;
+ *   epoch+augment  the same with the four random augmentation transforms.
+ * and reports each path's peak resident memory (Linux).
+ *
+ * Run:    ./jbang bench                      (both models, 200 timed steps each path)
+ *         ./jbang bench --model cifar10 --steps 100 --threads 2 --csv output/bench.csv
+ * Compare with PyTorch: /usr/bin/python3 ../shared/bench/peer_torch.py --model cifar --batch 32
+ */
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Transform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lib.AtomicFiles;
+import lib.Augmentation;
+import lib.Cifar10;
+import lib.CommonOptions;
+import lib.DataSplits;
+import lib.FashionMnist;
+import lib.KerasProgress;
+import lib.Launcher;
+import lib.Models;
+import lib.Training;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Times training steps of both tutorial models and prints ms/step, images/s and peak memory.")
+class Bench implements Callable<Integer> {
+    @Mixin CommonOptions options;
+
+    @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
+            description = "fashion-mnist, cifar10 or all (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps a path (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "20", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
+    Path csv;
+
+    public static void main(String[] args) {
+        Launcher.run(new Bench(), args);
+    }
+
+    @Override
+    public Integer call() {
+        List<String> models = switch (modelName) {
+            case "all" -> List.of("fashion-mnist", "cifar10");
+            case "fashion-mnist", "cifar10" -> List.of(modelName);
+            default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
+        };
+        if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
+        Engine.getInstance().setRandomSeed(options.seed);
+        StringColumn model = StringColumn.create("model");
+        StringColumn path = StringColumn.create("path");
+        DoubleColumn msPerStep = DoubleColumn.create("ms_per_step");
+        DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
+        DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
+        System.out.printf("Batch size %d, %d warm-up and %d timed steps a path, OMP_NUM_THREADS=%s%n",
+                options.batchSize, warmup, steps, System.getenv("OMP_NUM_THREADS"));
+
+        for (String name : models) {
+            boolean cifar = name.equals("cifar10");
+            DataSplits data = (cifar ? Cifar10.load(options.dataDir) : FashionMnist.load(options.dataDir)).limit(options.limit());
+            for (String route : List.of("step", "epoch", "epoch+augment")) {
+                resetPeakMemory();
+                double ms = switch (route) {
+                    case "step" -> timeBareStep(cifar, data);
+                    case "epoch" -> timeEpochPath(cifar, data, new Transform[0]);
+                    default -> timeEpochPath(cifar, data, Augmentation.tutorial(options.seed));
+                };
+                model.append(name);
+                path.append(route);
+                msPerStep.append(Math.round(ms * 100) / 100.0);
+                imagesPerSecond.append(Math.round(options.batchSize * 1000 / ms));
+                peakMemory.append(peakMemoryMib());
+                System.out.printf("%-14s %-14s %8.2f ms/step%n", name, route, ms);
+            }
+        }
+
+        Table table = Table.create("Training speed", model, path, msPerStep, imagesPerSecond, peakMemory);
+        System.out.println(table.printAll());
+        if (csv != null) {
+            AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
+            System.out.println("Saved " + csv);
+        }
+        return 0;
+    }
+
+    private Model newModel(boolean cifar, Shape imageShape) {
+        return cifar ? Models.create(Models.CIFAR10, Models.cifarCnn(), imageShape)
+                : Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+    }
+
+    /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */
+    private double timeBareStep(boolean cifar, DataSplits data) {
+        Shape imageShape = data.train().imageShape();
+        try (Model model = newModel(cifar, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig());
+                NDManager manager = NDManager.newBaseManager()) {
+            trainer.initialize(Models.batchOf(options.batchSize, imageShape));
+            NDList batch = data.train().firstBatch(manager, options.batchSize);
+            long start = 0;
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) start = System.nanoTime();
+                try (NDManager stepManager = manager.newSubManager()) {
+                    NDArray images = batch.get(0).duplicate();
+                    NDArray labels = batch.get(1).duplicate();
+                    images.attach(stepManager);
+                    labels.attach(stepManager);
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList scores = trainer.forward(new NDList(images));
+                        NDArray loss = trainer.getLoss().evaluate(new NDList(labels), scores);
+                        collector.backward(loss);
+                        loss.getFloat(); // waits for the step to finish, as a training loop does
+                    }
+                    trainer.step();
+                }
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
+        }
+    }
+
+    /** The training scripts' path: dataset iteration, shuffling, scaling, augmentation, listeners. */
+    private double timeEpochPath(boolean cifar, DataSplits data, Transform[] augmentation) {
+        Shape imageShape = data.train().imageShape();
+        KerasProgress progress = new KerasProgress(1, Integer.MAX_VALUE, false);
+        try (Model model = newModel(cifar, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig(progress));
+                NDManager manager = NDManager.newBaseManager()) {
+            trainer.initialize(Models.batchOf(options.batchSize, imageShape));
+            ArrayDataset train = data.train().toDataset(manager, options.batchSize, true, augmentation);
+            int done = 0;
+            long start = System.nanoTime();
+            while (done < warmup + steps) {
+                for (Batch batch : trainer.iterateDataset(train)) {
+                    if (done == warmup) start = System.nanoTime();
+                    EasyTrain.trainBatch(trainer, batch);
+                    trainer.step();
+                    batch.close();
+                    if (++done == warmup + steps) break;
+                }
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
+        } catch (IOException | ai.djl.translate.TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Linux only: lets the next reading of VmHWM cover just what follows. */
+    private static void resetPeakMemory() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // Elsewhere the peak covers the whole run so far.
+        }
+    }
+
+    private static double peakMemoryMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux.
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,292 @@
+package lib;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Transform;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Data augmentation as Keras's preprocessing layers do it: every training batch shows the model
+ * slightly different versions of its images (mirrored, rotated, zoomed, with more or less
+ * contrast), so it cannot simply memorise the training pictures and has to learn what a cat looks
+ * like from any side. Keras switches these layers off outside {@code fit}; here they are
+ * transforms of the training dataset only ({@link LabeledImages#toDataset}), which has the same
+ * effect: validation and test images are never altered.
+ *
+ * <p>Each transform works on a whole batch, shape (N, C, H, W), pixels in [0, 1]. It draws one
+ * random setting per image in Java, from a seeded {@link Random} of its own (so a run can be
+ * repeated), and then alters the whole batch with a handful of array operations: each MXNet call
+ * has a fixed cost, so a call per image (32 per batch, for each transform) would be slow. The {@code flip}, {@code contrast},
+ * {@code rotate} and {@code zoom} methods do the same with settings you choose, which is what the
+ * tests use. Intermediate arrays belong to the batch's manager and are freed with the batch.
+ */
+public final class Augmentation {
+    private Augmentation() {}
+
+    /**
+     * The tutorial's augmentation, in its order:
+     * {@code RandomFlip("horizontal"), RandomContrast(0.2), RandomRotation(0.1), RandomZoom(0.1)}.
+     * Each transform gets its own seed, derived from {@code seed}.
+     */
+    public static Transform[] tutorial(int seed) {
+        Random seeds = new Random(seed);
+        return new Transform[] {
+            new RandomHorizontalFlip(seeds.nextLong()),
+            new RandomContrast(0.2, seeds.nextLong()),
+            new RandomRotation(0.1, seeds.nextLong()),
+            new RandomZoom(0.1, seeds.nextLong())
+        };
+    }
+
+    /**
+     * Keras {@code RandomFlip("horizontal")}: each image is mirrored left-right with probability
+     * 1/2. A cat facing left is still a cat; upside down it would be a picture the model never
+     * meets, hence no vertical flips. DJL's own {@code RandomFlipLeftRight} isn't used because in
+     * DJL 0.36 it returns its input unchanged (it drops the result of its flip), and it would
+     * anyway toss one coin for the whole batch, from the global random generator.
+     */
+    public static final class RandomHorizontalFlip implements Transform {
+        private final Random random;
+
+        public RandomHorizontalFlip(long seed) {
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public NDArray transform(NDArray images) {
+            boolean[] mirrored = new boolean[imageCount(images)];
+            for (int i = 0; i < mirrored.length; i++) mirrored[i] = random.nextBoolean();
+            return flip(images, mirrored);
+        }
+
+        @Override
+        public String toString() {
+            return "RandomFlip(\"horizontal\")";
+        }
+    }
+
+    /**
+     * Keras {@code RandomContrast(factor)}: each image's contrast is multiplied by a factor drawn
+     * from [1 - factor, 1 + factor], as photos taken in flat or harsh light would differ.
+     */
+    public static final class RandomContrast implements Transform {
+        private final double factor;
+        private final Random random;
+
+        public RandomContrast(double factor, long seed) {
+            this.factor = requireFraction(factor, "contrast factor");
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public NDArray transform(NDArray images) {
+            float[] factors = new float[imageCount(images)];
+            for (int i = 0; i < factors.length; i++) factors[i] = (float) (1 + factor * uniformPlusMinusOne(random));
+            return contrast(images, factors);
+        }
+
+        @Override
+        public String toString() {
+            return "RandomContrast(" + factor + ")";
+        }
+    }
+
+    /**
+     * Keras {@code RandomRotation(factor)}: each image is turned about its centre by an angle
+     * drawn from [-factor, +factor] of a full turn (0.1 is up to 36 degrees either way), as a
+     * tilted camera would. Corners that come from outside the picture are filled by mirroring
+     * it (Keras's default {@code fill_mode="reflect"}), so no black wedges appear that the model
+     * could learn to look for.
+     */
+    public static final class RandomRotation implements Transform {
+        private final double factor;
+        private final Random random;
+
+        public RandomRotation(double factor, long seed) {
+            this.factor = requireFraction(factor, "rotation factor");
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public NDArray transform(NDArray images) {
+            float[] degrees = new float[imageCount(images)];
+            for (int i = 0; i < degrees.length; i++) degrees[i] = (float) (360 * factor * uniformPlusMinusOne(random));
+            return rotate(images, degrees);
+        }
+
+        @Override
+        public String toString() {
+            return "RandomRotation(" + factor + ")";
+        }
+    }
+
+    /**
+     * Keras {@code RandomZoom(factor)}: each image is enlarged or shrunk about its centre, height
+     * and width alike, by a scale drawn from [1 - factor, 1 + factor], as if the object stood
+     * nearer or farther. The output keeps its size: zooming in crops the border, zooming out fills
+     * it by mirroring the picture, as Keras does.
+     */
+    public static final class RandomZoom implements Transform {
+        private final double factor;
+        private final Random random;
+
+        public RandomZoom(double factor, long seed) {
+            this.factor = requireFraction(factor, "zoom factor");
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public NDArray transform(NDArray images) {
+            float[] factors = new float[imageCount(images)];
+            for (int i = 0; i < factors.length; i++) factors[i] = (float) (1 + factor * uniformPlusMinusOne(random));
+            return zoom(images, factors);
+        }
+
+        @Override
+        public String toString() {
+            return "RandomZoom(" + factor + ")";
+        }
+    }
+
+    /** Mirrors left-right the images whose entry in {@code mirrored} is true, and keeps the others. */
+    public static NDArray flip(NDArray images, boolean[] mirrored) {
+        int count = requireOnePerImage(images, mirrored.length);
+        // MXNet's "where" picks elements from one array or the other, but does not stretch a mask
+        // of one value per image over the image, so the mask is spelled out for every pixel.
+        int imageSize = count == 0 ? 0 : Math.toIntExact(images.size() / count);
+        boolean[] mask = new boolean[count * imageSize];
+        for (int i = 0; i < count; i++) {
+            if (mirrored[i]) Arrays.fill(mask, i * imageSize, (i + 1) * imageSize, true);
+        }
+        NDArray useMirror = images.getManager().create(mask, images.getShape());
+        return NDArrays.where(useMirror, images.flip(3), images);
+    }
+
+    /**
+     * Multiplies each image's contrast by its factor: every colour channel moves away from (factor
+     * above 1) or towards (below 1) its own mean brightness, which stays as it was. Pixels pushed
+     * past black or white are clipped to [0, 1].
+     */
+    public static NDArray contrast(NDArray images, float[] factors) {
+        int count = requireOnePerImage(images, factors.length);
+        NDArray channelMeans = images.mean(new int[] {2, 3}, true);
+        NDArray perImageFactors = images.getManager().create(factors, new Shape(count, 1, 1, 1));
+        return images.sub(channelMeans).mul(perImageFactors).add(channelMeans).clip(0f, 1f);
+    }
+
+    /** Turns each image about its centre by its angle in degrees; positive turns counter-clockwise. */
+    public static NDArray rotate(NDArray images, float[] degrees) {
+        int count = requireOnePerImage(images, degrees.length);
+        float lastColumn = images.getShape().get(3) - 1;
+        float lastRow = images.getShape().get(2) - 1;
+        float[][] sourceOfPixel = new float[count][];
+        for (int i = 0; i < count; i++) {
+            double angle = Math.toRadians(degrees[i]);
+            float cos = (float) Math.cos(angle);
+            float sin = (float) Math.sin(angle);
+            // Keras's rotation matrix: the output's centre pixel is read from the input's centre.
+            sourceOfPixel[i] = new float[] {
+                cos, -sin, (lastColumn - (cos * lastColumn - sin * lastRow)) / 2,
+                sin, cos, (lastRow - (sin * lastColumn + cos * lastRow)) / 2
+            };
+        }
+        return resample(images, sourceOfPixel);
+    }
+
+    /**
+     * Scales each image about its centre. The factor is how much of the scene the output shows
+     * across, as Keras's zoom matrix has it: above 1 zooms out (the picture shrinks and a mirrored
+     * border appears), below 1 zooms in, 1 leaves the image as it is.
+     */
+    public static NDArray zoom(NDArray images, float[] factors) {
+        int count = requireOnePerImage(images, factors.length);
+        float lastColumn = images.getShape().get(3) - 1;
+        float lastRow = images.getShape().get(2) - 1;
+        float[][] sourceOfPixel = new float[count][];
+        for (int i = 0; i < count; i++) {
+            float scale = factors[i];
+            sourceOfPixel[i] = new float[] {
+                scale, 0, lastColumn / 2 * (1 - scale),
+                0, scale, lastRow / 2 * (1 - scale)
+            };
+        }
+        return resample(images, sourceOfPixel);
+    }
+
+    /**
+     * Rotation and zoom are both "read each output pixel from somewhere else in the input". Row i of
+     * {@code sourceOfPixel} is {a, b, c, d, e, f}: output pixel (x, y) of image i is read at
+     * (a·x + b·y + c, d·x + e·y + f) in the input, in pixel units (x to the right, y down), between
+     * pixels by bilinear interpolation. That is the matrix Keras hands to TensorFlow's
+     * ImageProjectiveTransform. MXNet's BilinearSampler does the reading for the whole batch at
+     * once; the read positions (two numbers per pixel) are worked out here in plain Java, which
+     * costs less than the dozen small MXNet operations that would do the same.
+     */
+    static NDArray resample(NDArray images, float[][] sourceOfPixel) {
+        int count = sourceOfPixel.length;
+        int height = (int) images.getShape().get(2);
+        int width = (int) images.getShape().get(3);
+        // BilinearSampler wants positions scaled to [-1, 1]: -1 is the first pixel, +1 the last.
+        float toUnitX = 2f / Math.max(width - 1, 1);
+        float toUnitY = 2f / Math.max(height - 1, 1);
+        float[] grid = new float[count * 2 * height * width]; // (N, 2, H, W): x positions, then y positions
+        for (int i = 0; i < count; i++) {
+            float[] m = sourceOfPixel[i];
+            int xs = i * 2 * height * width;
+            int ys = xs + height * width;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int pixel = y * width + x;
+                    grid[xs + pixel] = reflectIntoImage(m[0] * x + m[1] * y + m[2], width) * toUnitX - 1;
+                    grid[ys + pixel] = reflectIntoImage(m[3] * x + m[4] * y + m[5], height) * toUnitY - 1;
+                }
+            }
+        }
+        NDManager manager = images.getManager();
+        NDArray positions = manager.create(grid, new Shape(count, 2, height, width));
+        return manager.invoke("BilinearSampler", new NDList(images, positions), null).head();
+    }
+
+    /**
+     * Keras's {@code fill_mode="reflect"}: outside the image, the image continues as its mirror
+     * image, (d c b a | a b c d | d c b a), the mirrors lying on the outer edges of the border
+     * pixels, at -0.5 and size - 0.5. So a position folds back inside like a triangle wave of
+     * period 2·size. BilinearSampler treats everything outside the image as black, so the result
+     * is also kept between the centres of the first and last pixels, as TensorFlow does.
+     */
+    static float reflectIntoImage(float position, int size) {
+        float period = 2f * size;
+        float fromMirror = (position + 0.5f) % period;
+        if (fromMirror < 0) fromMirror += period; // now in [0, 2·size)
+        float folded = size - Math.abs(fromMirror - size) - 0.5f; // in [-0.5, size - 0.5]
+        return Math.max(0, Math.min(size - 1, folded));
+    }
+
+    private static double uniformPlusMinusOne(Random random) {
+        return 2 * random.nextDouble() - 1;
+    }
+
+    private static double requireFraction(double factor, String name) {
+        if (!(factor >= 0 && factor <= 1)) throw new IllegalArgumentException(name + " must lie in [0, 1], got " + factor);
+        return factor;
+    }
+
+    private static int imageCount(NDArray images) {
+        if (images.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("expected a batch of images (N, C, H, W), got shape " + images.getShape());
+        }
+        return Math.toIntExact(images.getShape().get(0));
+    }
+
+    private static int requireOnePerImage(NDArray images, int settings) {
+        int count = imageCount(images);
+        if (settings != count) {
+            throw new IllegalArgumentException(settings + " settings for a batch of " + count + " images " + images.getShape());
+        }
+        return count;
+    }
+}

@@ -1,0 +1,129 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lib.BadInputException;
+import lib.CommonOptions;
+import lib.Launcher;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class LauncherTest {
+    @Command(name = "tiny", mixinStandardHelpOptions = true, description = "A command for the tests.")
+    static class Tiny implements Callable<Integer> {
+        @Mixin CommonOptions options;
+        RuntimeException failure;
+        boolean called;
+
+        @Override
+        public Integer call() {
+            called = true;
+            if (failure != null) throw failure;
+            return 0;
+        }
+    }
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(Tiny command, String... args) {
+        return Launcher.execute(command, new PrintWriter(err, true), args);
+    }
+
+    private List<String> errLines() {
+        return err.toString().lines().toList();
+    }
+
+    @Test
+    void validOptionsRunTheCommand() {
+        Tiny tiny = new Tiny();
+        assertEquals(0, run(tiny, "--epochs", "3", "--batch-size", "64"));
+        assertTrue(tiny.called);
+        assertEquals(3, tiny.options.epochs(20));
+        assertEquals(64, tiny.options.batchSize);
+        assertEquals(Integer.MAX_VALUE, tiny.options.limit());
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void nonNumericOptionIsOneLineAndExitCode2() {
+        Tiny tiny = new Tiny();
+        assertEquals(2, run(tiny, "--epochs", "abc"));
+        assertFalse(tiny.called);
+        assertEquals(1, errLines().size(), err.toString());
+        String line = errLines().get(0);
+        assertTrue(line.startsWith("error: "), line);
+        assertTrue(line.contains("--epochs") && line.contains("abc"), line);
+    }
+
+    @Test
+    void epochsBelowOneIsRejectedBeforeTheCommandRuns() {
+        Tiny tiny = new Tiny();
+        assertEquals(2, run(tiny, "--epochs", "0"));
+        assertFalse(tiny.called);
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(errLines().get(0).contains("--epochs must be at least 1, got 0"), err.toString());
+    }
+
+    @Test
+    void otherOutOfRangeOptions() {
+        for (String option : List.of("--batch-size", "--limit", "--threads")) {
+            StringWriter errors = new StringWriter();
+            Tiny tiny = new Tiny();
+            assertEquals(2, Launcher.execute(tiny, new PrintWriter(errors, true), option, "-1"), option);
+            assertFalse(tiny.called, option);
+            assertTrue(errors.toString().contains(option + " must be at least 1, got -1"), errors.toString());
+        }
+    }
+
+    @Test
+    void unknownOptionIsExitCode2() {
+        assertEquals(2, run(new Tiny(), "--epoch", "3"));
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(errLines().get(0).contains("--epoch"), err.toString());
+    }
+
+    @Test
+    void badInputFromTheCommandIsOneLineWithoutStackTrace() {
+        Tiny tiny = new Tiny();
+        tiny.failure = new BadInputException(java.nio.file.Path.of("data", "x.gz"), "truncated");
+        assertEquals(2, run(tiny));
+        assertTrue(tiny.called);
+        assertEquals(List.of("error: " + java.nio.file.Path.of("data", "x.gz") + ": truncated"), errLines());
+    }
+
+    @Test
+    void aBugIsExitCode1WithItsStackTrace() {
+        Tiny tiny = new Tiny();
+        tiny.failure = new IllegalStateException("oops");
+        assertEquals(1, run(tiny));
+        assertTrue(err.toString().contains("IllegalStateException: oops"), err.toString());
+        assertTrue(err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void helpIsExitCode0() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Tiny tiny = new Tiny();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = run(tiny, "--help");
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, code);
+        assertFalse(tiny.called);
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("Usage: tiny") && help.contains("--epochs") && help.contains("--data-dir"), help);
+        assertEquals("", err.toString());
+    }
+}

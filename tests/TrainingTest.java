@@ -1,0 +1,65 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Random;
+import lib.FashionMnist;
+import lib.History;
+import lib.LabeledImages;
+import lib.Models;
+import lib.Training;
+import org.junit.jupiter.api.Test;
+
+class TrainingTest {
+    /** Images whose class is their brightness: class 0 dark (pixels 20-60), class 1 bright (180-220). */
+    private static LabeledImages brightnessClasses(int count, int seed) {
+        Random random = new Random(seed);
+        byte[] pixels = new byte[count * 28 * 28];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            int label = random.nextInt(2);
+            labels[i] = (byte) label;
+            for (int p = 0; p < 28 * 28; p++) {
+                pixels[i * 784 + p] = (byte) (40 + 160 * label + random.nextInt(41) - 20);
+            }
+        }
+        return new LabeledImages(pixels, labels, 28, 28, 1, FashionMnist.CLASS_NAMES);
+    }
+
+    @Test
+    void fitLowersTheLossAndRecordsOneRowAnEpoch() {
+        Engine.getInstance().setRandomSeed(42);
+        Shape imageShape = new Shape(1, 28, 28);
+        LabeledImages train = brightnessClasses(128, 1);
+        LabeledImages validation = brightnessClasses(64, 2);
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+                NDManager manager = NDManager.newBaseManager()) {
+            int epochs = 8;
+            History history = Training.fit(model, train.toDataset(manager, 8, true), validation.toDataset(manager, 8, false),
+                    epochs, 8, imageShape);
+
+            assertEquals(epochs, history.epochs());
+            assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, history.column("epoch"));
+            assertEquals(List.of("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"),
+                    history.table().columnNames());
+            double[] loss = history.column("loss");
+            double[] validationLoss = history.column("val_loss");
+            // Ten outputs, untrained: about ln 10 = 2.3 at first.
+            assertTrue(loss[0] > 1.0 && loss[0] < 3.0, "first loss " + loss[0]);
+            assertTrue(loss[epochs - 1] < 0.8 * loss[0], "loss did not fall: " + java.util.Arrays.toString(loss));
+            assertTrue(validationLoss[epochs - 1] < 0.8 * validationLoss[0],
+                    "validation loss did not fall: " + java.util.Arrays.toString(validationLoss));
+            for (String column : List.of("accuracy", "val_accuracy")) {
+                for (double value : history.column(column)) assertTrue(value >= 0 && value <= 1, column + " " + value);
+            }
+            // Two brightness levels are easy to tell apart: the network has learnt them.
+            assertTrue(history.last("val_accuracy") >= 0.9, "validation accuracy " + history.last("val_accuracy"));
+            for (double seconds : history.column("seconds")) assertTrue(seconds >= 0, "seconds " + seconds);
+        }
+    }
+}
