@@ -16,19 +16,16 @@
  *             layers.RandomZoom(0.1)])
  *         image = x_train[3], then nine times data_augmentation(image) drawn in a 3 x 3 grid
  *
- * Run:    ./jbang augment --data-dir DIR     (--index N picks another image, --seed N other draws)
+ * Run:    ./jbang augment              (--index N picks another image, --seed N other draws)
  * Writes: output/cifar10/augmented.png
  */
 
-import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Pipeline;
 import ai.djl.translate.Transform;
 import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,13 +76,13 @@ class Augment implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             // 3. Nine copies of the image in one batch: every image in a batch gets its own random draw.
             int variations = 9;
-            NDArray copies = toBatch(image, manager).repeat(0, variations);
-            NDArray augmented = applyAll(augmentation, copies);
+            NDArray copies = image.toTensor(manager).repeat(0, variations);
+            NDArray augmented = new Pipeline(augmentation).transform(new NDList(copies)).head();
 
             // 4. The original and its nine variations, side by side.
             List<BufferedImage> pictures = new ArrayList<>(List.of(image.toImage(0)));
             List<String> captions = new ArrayList<>(List.of("original " + className));
-            LabeledImages variationImages = toLabeledImages(augmented, image);
+            LabeledImages variationImages = LabeledImages.fromTensor(augmented, new byte[variations], image.classNames());
             for (int i = 0; i < variations; i++) {
                 pictures.add(variationImages.toImage(i));
                 captions.add("augmented " + (i + 1));
@@ -93,47 +90,8 @@ class Augment implements Callable<Integer> {
             List<XYChart> grid = Charts.imageGrid(pictures, captions, 4);
             Path file = Charts.saveGrid(grid, 2, 5, options.output("cifar10").resolve("augmented.png"));
             System.out.println("Saved " + file);
-
-            // 5. What it costs: augmentation runs on every training batch, so it has to be quick.
-            NDArray batch = toBatch(train.first(options.batchSize), manager);
-            System.out.printf("Augmenting a batch of %d images takes %.1f ms%n",
-                    batch.getShape().get(0), millisecondsPerBatch(augmentation, batch));
-
             Charts.show(options.show, grid, 2, 5);
         }
         return 0;
-    }
-
-    /** Images as the model sees them: (N, channels, height, width), pixels in [0, 1]. */
-    private static NDArray toBatch(LabeledImages images, NDManager manager) {
-        Shape stored = new Shape(images.size(), images.height(), images.width(), images.channels());
-        return new ToTensor().transform(manager.create(ByteBuffer.wrap(images.pixels()), stored, DataType.UINT8));
-    }
-
-    /** The reverse of {@link #toBatch}: back to bytes in the files' layout, to draw them like any image. */
-    private static LabeledImages toLabeledImages(NDArray batch, LabeledImages like) {
-        byte[] pixels = batch.transpose(0, 2, 3, 1).mul(255).round().toType(DataType.UINT8, false).toByteArray();
-        int count = Math.toIntExact(batch.getShape().get(0));
-        return new LabeledImages(pixels, new byte[count], like.height(), like.width(), like.channels(), like.classNames());
-    }
-
-    private static NDArray applyAll(Transform[] transforms, NDArray images) {
-        NDArray result = images;
-        for (Transform transform : transforms) result = transform.transform(result);
-        return result;
-    }
-
-    /** The median over a few dozen batches: on a busy machine single timings vary a lot. */
-    private static double millisecondsPerBatch(Transform[] augmentation, NDArray batch) {
-        double[] milliseconds = new double[40];
-        for (int run = -5; run < milliseconds.length; run++) { // the first runs warm up
-            long start = System.nanoTime();
-            try (NDScope scope = new NDScope()) { // frees each run's arrays
-                applyAll(augmentation, batch).toFloatArray(); // MXNet computes lazily; reading waits for it
-            }
-            if (run >= 0) milliseconds[run] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(milliseconds);
-        return milliseconds[milliseconds.length / 2];
     }
 }

@@ -8,15 +8,15 @@ import java.awt.RenderingHints;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.awt.image.BufferedImage;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import javax.swing.JFrame;
+import org.knowm.xchart.AnnotationImage;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.SwingWrapper;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -25,7 +25,6 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.knowm.xchart.AnnotationImage;
 
 /** The tutorial's figures, drawn with XChart and saved as PNG: training curves and image grids. */
 public final class Charts {
@@ -145,11 +144,7 @@ public final class Charts {
     }
 
     public static Path save(Chart<?, ?> chart, Path file) {
-        return AtomicFiles.write(file, temporary -> {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapFormat.PNG);
-            }
-        });
+        return AtomicFiles.write(file, temporary -> ChartEncoder.saveChart(chart, temporary.toString(), "png"));
     }
 
     /** Saves {@code charts} tiled row by row in a grid of {@code rows} x {@code columns}, as one PNG. */

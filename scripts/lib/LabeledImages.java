@@ -60,7 +60,7 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
      * their labels; {@code augmentation} runs on each batch after scaling.
      */
     public ArrayDataset toDataset(NDManager manager, int batchSize, boolean shuffle, Transform... augmentation) {
-        NDArray images = manager.create(ByteBuffer.wrap(pixels), new Shape(size(), height, width, channels), DataType.UINT8);
+        NDArray images = bytes(manager);
         NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
         Pipeline pipeline = new Pipeline(new ToTensor());
         for (Transform transform : augmentation) pipeline.add(transform);
@@ -70,6 +70,22 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
                 .setSampling(batchSize, shuffle) // keeps the last, smaller batch, as Keras does
                 .optPipeline(pipeline)
                 .build();
+    }
+
+    /** All the images as the model sees them: (N, C, H, W), pixels in [0, 1]. */
+    public NDArray toTensor(NDManager manager) {
+        return new ToTensor().transform(bytes(manager));
+    }
+
+    /** The reverse of {@link #toTensor}, back to bytes, e.g. to draw images a transform produced. */
+    public static LabeledImages fromTensor(NDArray images, byte[] labels, List<String> classNames) {
+        Shape shape = images.getShape();
+        byte[] pixels = images.transpose(0, 2, 3, 1).mul(255).round().clip(0, 255).toType(DataType.UINT8, false).toByteArray();
+        return new LabeledImages(pixels, labels, (int) shape.get(2), (int) shape.get(3), (int) shape.get(1), classNames);
+    }
+
+    private NDArray bytes(NDManager manager) {
+        return manager.create(ByteBuffer.wrap(pixels), new Shape(size(), height, width, channels), DataType.UINT8);
     }
 
     /** The first batch {@link #toDataset} serves, unshuffled: images and labels, as training sees them. */

@@ -1,0 +1,94 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Random;
+import lib.Evaluation;
+import lib.FashionMnist;
+import lib.LabeledImages;
+import lib.Models;
+import lib.Training;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class EvaluationTest {
+    /** Class 0 images are dark, class 1 bright; labels in order 0, 1, 0, 1, ... */
+    private static LabeledImages darkAndBright(int count) {
+        Random random = new Random(7);
+        byte[] pixels = new byte[count * 28 * 28];
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) (i % 2);
+            for (int p = 0; p < 28 * 28; p++) pixels[i * 784 + p] = (byte) (40 + 160 * (i % 2) + random.nextInt(21) - 10);
+        }
+        return new LabeledImages(pixels, labels, 28, 28, 1, FashionMnist.CLASS_NAMES);
+    }
+
+    private static Evaluation evaluateQuietly(Model model, LabeledImages images, int batchSize, StringBuilder printed) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return Evaluation.of(model, images, batchSize);
+        } finally {
+            System.setOut(original);
+            printed.append(captured.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void stepsCountThePartialLastBatchAndEveryImageIsJudged() {
+        Engine.getInstance().setRandomSeed(1);
+        LabeledImages images = darkAndBright(70);
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), new Shape(1, 28, 28))) {
+            StringBuilder printed = new StringBuilder();
+            Evaluation result = evaluateQuietly(model, images, 32, printed);
+            assertEquals(3, result.steps()); // 32 + 32 + 6
+            assertTrue(printed.toString().contains("3/3 ["), printed.toString());
+            Table perClass = result.perClass();
+            assertEquals(35, perClass.intColumn("images").get(0));
+            assertEquals(35, perClass.intColumn("images").get(1));
+            assertEquals(0, perClass.intColumn("images").get(2));
+            int correct = (int) perClass.intColumn("correct").sum();
+            assertEquals(correct / 70.0, result.accuracy(), 1e-9);
+            // An untrained network scores about ln(10) = 2.3 on any image.
+            assertTrue(result.loss() > 1.5 && result.loss() < 3.5, "loss " + result.loss());
+        }
+    }
+
+    @Test
+    void aSavedAndReloadedModelScoresTheSame(@TempDir Path dir) {
+        Engine.getInstance().setRandomSeed(2);
+        Shape imageShape = new Shape(1, 28, 28);
+        LabeledImages train = darkAndBright(128);
+        LabeledImages test = darkAndBright(40);
+        StringBuilder printed = new StringBuilder();
+        Evaluation before;
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+                NDManager manager = NDManager.newBaseManager()) {
+            PrintStream original = System.out;
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                Training.fit(model, train.toDataset(manager, 8, true), test.toDataset(manager, 8, false), 8, 8, imageShape);
+            } finally {
+                System.setOut(original);
+            }
+            before = evaluateQuietly(model, test, 16, printed);
+            Models.save(model, dir);
+        }
+        try (Model reloaded = Models.load(dir)) {
+            Evaluation after = evaluateQuietly(reloaded, test, 16, printed);
+            assertEquals(before.accuracy(), after.accuracy(), 0.0);
+            assertEquals(before.loss(), after.loss(), 1e-6);
+        }
+        assertTrue(before.accuracy() > 0.9, "trained accuracy " + before.accuracy());
+    }
+}
