@@ -29,6 +29,8 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Transform;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -153,7 +155,8 @@ class Bench implements Callable<Integer> {
     /** The training scripts' path: dataset iteration, shuffling, scaling, augmentation, listeners. */
     private double timeEpochPath(boolean cifar, DataSplits data, Transform[] augmentation) {
         Shape imageShape = data.train().imageShape();
-        KerasProgress progress = new KerasProgress(1, Integer.MAX_VALUE, false);
+        // The bar is drawn as on a terminal, into nothing: its cost counts, its text would clutter the table.
+        KerasProgress progress = new KerasProgress(1, warmup + steps, true, new PrintStream(OutputStream.nullOutputStream()));
         try (Model model = newModel(cifar, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig(progress));
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(options.batchSize, imageShape));

@@ -5,6 +5,7 @@ import ai.djl.training.TrainingResult;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import java.io.PrintStream;
 
 /**
  * Prints training progress the way Keras's {@code model.fit} does:
@@ -22,6 +23,7 @@ public final class KerasProgress extends TrainingListenerAdapter {
     private final int epochs;
     private final int steps;
     private final boolean live;
+    private final PrintStream out;
     private final History history = new History();
     private int epoch;
     private int step;
@@ -29,7 +31,7 @@ public final class KerasProgress extends TrainingListenerAdapter {
     private long lastDraw;
 
     public KerasProgress(int epochs, int steps) {
-        this(epochs, steps, interactive());
+        this(epochs, steps, interactive(), System.out);
     }
 
     /** A moving bar only makes sense on a terminal; logs and CI get one line an epoch. */
@@ -37,10 +39,12 @@ public final class KerasProgress extends TrainingListenerAdapter {
         return System.console() != null && System.getenv("CI") == null && !"dumb".equals(System.getenv("TERM"));
     }
 
-    public KerasProgress(int epochs, int steps, boolean live) {
+    /** Progress for {@code epochs} epochs of {@code steps} steps, printed to {@code out}, the bar moving if {@code live}. */
+    public KerasProgress(int epochs, int steps, boolean live, PrintStream out) {
         this.epochs = epochs;
         this.steps = steps;
         this.live = live;
+        this.out = out;
     }
 
     public History history() {
@@ -50,7 +54,7 @@ public final class KerasProgress extends TrainingListenerAdapter {
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         if (step == 0) {
-            System.out.printf("Epoch %d/%d%n", epoch + 1, epochs);
+            out.printf("Epoch %d/%d%n", epoch + 1, epochs);
             epochStart = System.nanoTime();
         }
         step++;
@@ -58,9 +62,9 @@ public final class KerasProgress extends TrainingListenerAdapter {
         if (live && (now - lastDraw > REDRAW_NANOS || step == steps)) {
             lastDraw = now;
             double perStep = (now - epochStart) / 1e9 / step;
-            System.out.printf("\r%s - ETA: %s - loss: %.4f - accuracy: %.4f", counter(), duration(perStep * (steps - step)),
+            out.printf("\r%s - ETA: %s - loss: %.4f - accuracy: %.4f", counter(), duration(perStep * (steps - step)),
                     running(trainer.getLoss()), running(accuracy(trainer)));
-            System.out.flush();
+            out.flush();
         }
     }
 
@@ -72,7 +76,7 @@ public final class KerasProgress extends TrainingListenerAdapter {
         float accuracy = result.getTrainEvaluation("Accuracy");
         float validationLoss = result.getValidateLoss();
         float validationAccuracy = result.getValidateEvaluation("Accuracy");
-        System.out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
+        out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
                 live ? "\r" : "", counter(), seconds, seconds * 1000 / step, loss, accuracy, validationLoss, validationAccuracy);
         history.add(++epoch, loss, accuracy, validationLoss, validationAccuracy, seconds);
         step = 0;
