@@ -70,28 +70,56 @@ public final class Augmentation {
     }
 
     /**
-     * Keras {@code RandomContrast(factor)}: each image's contrast is multiplied by a factor drawn
-     * from [1 - factor, 1 + factor], as photos taken in flat or harsh light would differ.
+     * A Keras layer with one setting per image, drawn uniformly from [-factor, +factor] around the
+     * setting that leaves the image as it is. Subclasses say how a draw becomes a setting and what
+     * the setting does to the batch.
      */
-    public static final class RandomContrast implements Transform {
-        private final double factor;
+    private abstract static class PerImageDraw implements Transform {
+        final double factor;
+        private final String kerasName;
         private final Random random;
 
-        public RandomContrast(double factor, long seed) {
-            this.factor = requireFraction(factor, "contrast factor");
+        PerImageDraw(String kerasName, double factor, long seed) {
+            this.kerasName = kerasName;
+            this.factor = requireFraction(factor, kerasName + " factor");
             this.random = new Random(seed);
         }
 
+        /** The setting for a draw in [-1, 1]. */
+        abstract float setting(double draw);
+
+        abstract NDArray apply(NDArray images, float[] settings);
+
         @Override
         public NDArray transform(NDArray images) {
-            float[] factors = new float[imageCount(images)];
-            for (int i = 0; i < factors.length; i++) factors[i] = (float) (1 + factor * uniformPlusMinusOne(random));
-            return contrast(images, factors);
+            float[] settings = new float[imageCount(images)];
+            for (int i = 0; i < settings.length; i++) settings[i] = setting(2 * random.nextDouble() - 1);
+            return apply(images, settings);
         }
 
         @Override
         public String toString() {
-            return "RandomContrast(" + factor + ")";
+            return kerasName + "(" + factor + ")";
+        }
+    }
+
+    /**
+     * Keras {@code RandomContrast(factor)}: each image's contrast is multiplied by a factor drawn
+     * from [1 - factor, 1 + factor], as photos taken in flat or harsh light would differ.
+     */
+    public static final class RandomContrast extends PerImageDraw {
+        public RandomContrast(double factor, long seed) {
+            super("RandomContrast", factor, seed);
+        }
+
+        @Override
+        float setting(double draw) {
+            return (float) (1 + factor * draw);
+        }
+
+        @Override
+        NDArray apply(NDArray images, float[] factors) {
+            return contrast(images, factors);
         }
     }
 
@@ -102,25 +130,19 @@ public final class Augmentation {
      * it (Keras's default {@code fill_mode="reflect"}), so no black wedges appear that the model
      * could learn to look for.
      */
-    public static final class RandomRotation implements Transform {
-        private final double factor;
-        private final Random random;
-
+    public static final class RandomRotation extends PerImageDraw {
         public RandomRotation(double factor, long seed) {
-            this.factor = requireFraction(factor, "rotation factor");
-            this.random = new Random(seed);
+            super("RandomRotation", factor, seed);
         }
 
         @Override
-        public NDArray transform(NDArray images) {
-            float[] degrees = new float[imageCount(images)];
-            for (int i = 0; i < degrees.length; i++) degrees[i] = (float) (360 * factor * uniformPlusMinusOne(random));
+        float setting(double draw) {
+            return (float) (360 * factor * draw);
+        }
+
+        @Override
+        NDArray apply(NDArray images, float[] degrees) {
             return rotate(images, degrees);
-        }
-
-        @Override
-        public String toString() {
-            return "RandomRotation(" + factor + ")";
         }
     }
 
@@ -130,25 +152,19 @@ public final class Augmentation {
      * nearer or farther. The output keeps its size: zooming in crops the border, zooming out fills
      * it by mirroring the picture, as Keras does.
      */
-    public static final class RandomZoom implements Transform {
-        private final double factor;
-        private final Random random;
-
+    public static final class RandomZoom extends PerImageDraw {
         public RandomZoom(double factor, long seed) {
-            this.factor = requireFraction(factor, "zoom factor");
-            this.random = new Random(seed);
+            super("RandomZoom", factor, seed);
         }
 
         @Override
-        public NDArray transform(NDArray images) {
-            float[] factors = new float[imageCount(images)];
-            for (int i = 0; i < factors.length; i++) factors[i] = (float) (1 + factor * uniformPlusMinusOne(random));
+        float setting(double draw) {
+            return (float) (1 + factor * draw);
+        }
+
+        @Override
+        NDArray apply(NDArray images, float[] factors) {
             return zoom(images, factors);
-        }
-
-        @Override
-        public String toString() {
-            return "RandomZoom(" + factor + ")";
         }
     }
 
@@ -264,10 +280,6 @@ public final class Augmentation {
         if (fromMirror < 0) fromMirror += period; // now in [0, 2·size)
         float folded = size - Math.abs(fromMirror - size) - 0.5f; // in [-0.5, size - 0.5]
         return Math.max(0, Math.min(size - 1, folded));
-    }
-
-    private static double uniformPlusMinusOne(Random random) {
-        return 2 * random.nextDouble() - 1;
     }
 
     private static double requireFraction(double factor, String name) {
