@@ -89,7 +89,7 @@ public final class Models {
         for (Pair<String, Block> child : net.getChildren()) {
             Block layer = child.getValue();
             shapes = layer.getOutputShapes(shapes);
-            long count = layer.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+            long count = parameterCount(layer);
             total += count;
             String type = layer instanceof LambdaBlock lambda ? lambda.getName() : layer.getClass().getSimpleName();
             String name = type.toLowerCase() + "_" + child.getKey().substring(0, 2);
@@ -142,6 +142,7 @@ public final class Models {
         throw new BadInputException(dir, "holds no " + FASHION_MNIST + "-NNNN.params or " + CIFAR10 + "-NNNN.params file");
     }
 
+    /** How many numbers {@code net} learns: every weight and bias of every layer. */
     public static long parameterCount(Block net) {
         return net.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
     }
