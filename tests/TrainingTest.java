@@ -62,4 +62,30 @@ class TrainingTest {
             for (double seconds : history.column("seconds")) assertTrue(seconds >= 0, "seconds " + seconds);
         }
     }
+
+    @Test
+    void progressIsPrintedInKerasFormat() {
+        Engine.getInstance().setRandomSeed(3);
+        Shape imageShape = new Shape(1, 28, 28);
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+                NDManager manager = NDManager.newBaseManager()) {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            // 100 images at batch 32: three full batches and one of 4, as Keras counts them.
+            Training.fit(model, brightnessClasses(100, 4).toDataset(manager, 32, true),
+                    brightnessClasses(40, 5).toDataset(manager, 32, false), 2, 32, imageShape);
+        } finally {
+            System.setOut(original);
+        }
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(4, lines.size(), String.join("\n", lines)); // no live bar: the output is not a terminal
+        assertEquals("Epoch 1/2", lines.get(0));
+        assertEquals("Epoch 2/2", lines.get(2));
+        String number = "\\d+\\.\\d{4}";
+        String epochLine = "4/4 \\[={30}\\] - \\d+s \\d+ms/step - loss: " + number + " - accuracy: " + number
+                + " - val_loss: " + number + " - val_accuracy: " + number;
+        assertTrue(lines.get(1).matches(epochLine), lines.get(1));
+        assertTrue(lines.get(3).matches(epochLine), lines.get(3));
+    }
 }
