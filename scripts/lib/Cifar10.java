@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -152,26 +151,18 @@ public final class Cifar10 {
      * a 32x32 image. Pixels are stored height x width x channels, like the Fashion-MNIST ones.
      */
     public static LabeledImages read(List<Path> batchFiles, List<String> classNames) {
-        List<byte[]> contents = new ArrayList<>();
         int records = 0;
-        for (Path file : batchFiles) {
-            byte[] bytes = readAll(file);
-            if (bytes.length == 0 || bytes.length % RECORD_BYTES != 0) {
-                throw new BadInputException(file, "has " + bytes.length + " bytes, not a whole number of "
-                        + RECORD_BYTES + "-byte records (truncated or not a CIFAR-10 batch file)");
-            }
-            contents.add(bytes);
-            records += bytes.length / RECORD_BYTES;
-        }
+        for (Path file : batchFiles) records += recordCount(file);
         byte[] labels = new byte[records];
         byte[] pixels = new byte[records * 3 * SIDE * SIDE];
         int image = 0;
-        for (int f = 0; f < contents.size(); f++) {
-            byte[] bytes = contents.get(f);
+        for (Path file : batchFiles) { // one file at a time: the whole set is read only once into memory
+            byte[] bytes = readAll(file);
+            if (bytes.length != (long) recordCount(file) * RECORD_BYTES) throw new BadInputException(file, "changed while being read");
             for (int offset = 0; offset < bytes.length; offset += RECORD_BYTES, image++) {
                 int label = bytes[offset] & 0xFF;
                 if (label >= classNames.size()) {
-                    throw new BadInputException(batchFiles.get(f), "record " + offset / RECORD_BYTES + " has label " + label + ", over 9");
+                    throw new BadInputException(file, "record " + offset / RECORD_BYTES + " has label " + label + ", over 9");
                 }
                 labels[image] = (byte) label;
                 int out = image * 3 * SIDE * SIDE;
@@ -183,6 +174,20 @@ public final class Cifar10 {
             }
         }
         return new LabeledImages(pixels, labels, SIDE, SIDE, 3, classNames);
+    }
+
+    private static int recordCount(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new BadInputException(file, "cannot be read (" + e.getMessage() + ")");
+        }
+        if (size == 0 || size % RECORD_BYTES != 0) {
+            throw new BadInputException(file, "has " + size + " bytes, not a whole number of "
+                    + RECORD_BYTES + "-byte records (truncated or not a CIFAR-10 batch file)");
+        }
+        return Math.toIntExact(size / RECORD_BYTES);
     }
 
     private static byte[] readAll(Path file) {
