@@ -19,6 +19,10 @@ package lib;
 //DEPS tech.tablesaw:tablesaw-core:0.44.4
 //DEPS org.knowm.xchart:xchart:4.0.3
 
+// Arrays created from Java data pass through direct buffers that are freed only when the garbage
+// collector runs; a cap on them (and on the heap) keeps a long training run from growing.
+//JAVA_OPTIONS -Xmx1g -XX:MaxDirectMemorySize=256m
+
 final class Dependencies {
     private Dependencies() {}
 }
