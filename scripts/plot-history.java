@@ -59,7 +59,8 @@ class PlotHistory implements Callable<Integer> {
         }
 
         // 2. One run: accuracy and loss curves. Several: one column a run, on shared scales.
-        Path output = options.output == null ? files.get(0).toAbsolutePath().getParent() : options.output("");
+        Path besideFirst = files.get(0).getParent() != null ? files.get(0).getParent() : Path.of(".");
+        Path output = options.output == null ? besideFirst : options.output("");
         List<XYChart> charts;
         if (histories.size() == 1) {
             Charts.saveCurves(histories.get(0), titles.get(0), output).forEach(file -> System.out.println("Saved " + file));
