@@ -120,8 +120,7 @@ class Bench implements Callable<Integer> {
     }
 
     private Model newModel(boolean cifar, Shape imageShape) {
-        return cifar ? Models.create(Models.CIFAR10, Models.cifarCnn(), imageShape)
-                : Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+        return Models.create(cifar ? Models.CIFAR10 : Models.FASHION_MNIST, imageShape);
     }
 
     /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */

@@ -48,8 +48,7 @@ class BuildCnn implements Callable<Integer> {
 
         // 1. The layers, in order. Shapes are (channels, height, width): MXNet puts channels first.
         Shape imageShape = cifar ? new Shape(3, 32, 32) : new Shape(1, 28, 28);
-        try (Model model = cifar ? Models.create(Models.CIFAR10, Models.cifarCnn(), imageShape)
-                : Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape)) {
+        try (Model model = Models.create(cifar ? Models.CIFAR10 : Models.FASHION_MNIST, imageShape)) {
 
             // 2. Keras's model.summary(): each layer's output shape and how many numbers it learns.
             System.out.println(Models.summary(model.getBlock(), imageShape));

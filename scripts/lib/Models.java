@@ -66,6 +66,20 @@ public final class Models {
         return new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3f);
     }
 
+    /** The network a model name stands for: {@link #FASHION_MNIST} or {@link #CIFAR10}. */
+    public static SequentialBlock network(String modelName) {
+        return switch (modelName) {
+            case FASHION_MNIST -> fashionMnistCnn();
+            case CIFAR10 -> cifarCnn();
+            default -> throw new IllegalArgumentException("no network is called " + modelName);
+        };
+    }
+
+    /** The tutorial's model called {@code name}, initialised for images of {@code imageShape}. */
+    public static Model create(String name, Shape imageShape) {
+        return create(name, network(name), imageShape);
+    }
+
     /** A DJL model holding {@code net}, its weights initialised as Keras does for images of {@code imageShape}. */
     public static Model create(String name, Block net, Shape imageShape) {
         Model model = Model.newInstance(name);
@@ -130,7 +144,7 @@ public final class Models {
                 throw new BadInputException(dir, "cannot be read (" + e.getMessage() + ")");
             }
             Model model = Model.newInstance(name);
-            model.setBlock(name.equals(FASHION_MNIST) ? fashionMnistCnn() : cifarCnn());
+            model.setBlock(network(name));
             try {
                 model.load(dir, name);
             } catch (IOException | MalformedModelException | RuntimeException e) {
