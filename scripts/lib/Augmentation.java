@@ -1,12 +1,7 @@
 package lib;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -19,10 +14,12 @@ import java.util.Random;
  *
  * <p>Each transform works on a whole batch, shape (N, C, H, W), pixels in [0, 1]. It draws one
  * random setting per image in Java, from a seeded {@link Random} of its own (so a run can be
- * repeated), and then alters the whole batch with a handful of array operations: each MXNet call
- * has a fixed cost, so a call per image (32 per batch, for each transform) would be slow. The {@code flip}, {@code contrast},
- * {@code rotate} and {@code zoom} methods do the same with settings you choose, which is what the
- * tests use. Intermediate arrays belong to the batch's manager and are freed with the batch.
+ * repeated), and then alters the batch's pixels in a plain Java loop. The images are small: one
+ * pass over a batch's 100,000 numbers costs less than the dozen MXNet calls the same change would
+ * take (each call has a fixed cost), so augmenting a batch costs about a millisecond. The
+ * {@code flip}, {@code contrast}, {@code rotate} and {@code zoom} methods do the same with settings
+ * you choose, which is what the tests use. The new batch belongs to the old one's manager and is
+ * freed with it.
  */
 public final class Augmentation {
     private Augmentation() {}
@@ -171,15 +168,20 @@ public final class Augmentation {
     /** Mirrors left-right the images whose entry in {@code mirrored} is true, and keeps the others. */
     public static NDArray flip(NDArray images, boolean[] mirrored) {
         int count = requireOnePerImage(images, mirrored.length);
-        // MXNet's "where" picks elements from one array or the other, but does not stretch a mask
-        // of one value per image over the image, so the mask is spelled out for every pixel.
+        int width = (int) images.getShape().get(3);
         int imageSize = count == 0 ? 0 : Math.toIntExact(images.size() / count);
-        boolean[] mask = new boolean[count * imageSize];
+        float[] pixels = images.toFloatArray();
         for (int i = 0; i < count; i++) {
-            if (mirrored[i]) Arrays.fill(mask, i * imageSize, (i + 1) * imageSize, true);
+            if (!mirrored[i]) continue;
+            for (int row = i * imageSize; row < (i + 1) * imageSize; row += width) { // every row of every channel
+                for (int left = row, right = row + width - 1; left < right; left++, right--) {
+                    float swap = pixels[left];
+                    pixels[left] = pixels[right];
+                    pixels[right] = swap;
+                }
+            }
         }
-        NDArray useMirror = images.getManager().create(mask, images.getShape());
-        return NDArrays.where(useMirror, images.flip(3), images);
+        return images.getManager().create(pixels, images.getShape());
     }
 
     /**
@@ -189,9 +191,21 @@ public final class Augmentation {
      */
     public static NDArray contrast(NDArray images, float[] factors) {
         int count = requireOnePerImage(images, factors.length);
-        NDArray channelMeans = images.mean(new int[] {2, 3}, true);
-        NDArray perImageFactors = images.getManager().create(factors, new Shape(count, 1, 1, 1));
-        return images.sub(channelMeans).mul(perImageFactors).add(channelMeans).clip(0f, 1f);
+        int channels = (int) images.getShape().get(1);
+        int channelSize = (int) (images.getShape().get(2) * images.getShape().get(3));
+        float[] pixels = images.toFloatArray();
+        for (int channel = 0; channel < count * channels; channel++) {
+            int start = channel * channelSize;
+            double sum = 0;
+            for (int p = start; p < start + channelSize; p++) sum += pixels[p];
+            float mean = (float) (sum / channelSize);
+            float factor = factors[channel / channels];
+            for (int p = start; p < start + channelSize; p++) {
+                float value = (pixels[p] - mean) * factor + mean;
+                pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
+            }
+        }
+        return images.getManager().create(pixels, images.getShape());
     }
 
     /** Turns each image about its centre by its angle in degrees; positive turns counter-clockwise. */
@@ -238,48 +252,55 @@ public final class Augmentation {
      * {@code sourceOfPixel} is {a, b, c, d, e, f}: output pixel (x, y) of image i is read at
      * (a·x + b·y + c, d·x + e·y + f) in the input, in pixel units (x to the right, y down), between
      * pixels by bilinear interpolation. That is the matrix Keras hands to TensorFlow's
-     * ImageProjectiveTransform. MXNet's BilinearSampler does the reading for the whole batch at
-     * once; the read positions (two numbers per pixel) are worked out here in plain Java, which
-     * costs less than the dozen small MXNet operations that would do the same.
+     * ImageProjectiveTransform, which reads a position between pixels as a weighted mean of the
+     * four pixels around it (bilinear interpolation), as this does.
      */
     static NDArray resample(NDArray images, float[][] sourceOfPixel) {
         int count = sourceOfPixel.length;
+        int channels = (int) images.getShape().get(1);
         int height = (int) images.getShape().get(2);
         int width = (int) images.getShape().get(3);
-        // BilinearSampler wants positions scaled to [-1, 1]: -1 is the first pixel, +1 the last.
-        float toUnitX = 2f / Math.max(width - 1, 1);
-        float toUnitY = 2f / Math.max(height - 1, 1);
-        float[] grid = new float[count * 2 * height * width]; // (N, 2, H, W): x positions, then y positions
+        int channelSize = height * width;
+        float[] in = images.toFloatArray();
+        float[] out = new float[in.length];
         for (int i = 0; i < count; i++) {
             float[] m = sourceOfPixel[i];
-            int xs = i * 2 * height * width;
-            int ys = xs + height * width;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    int pixel = y * width + x;
-                    grid[xs + pixel] = reflectIntoImage(m[0] * x + m[1] * y + m[2], width) * toUnitX - 1;
-                    grid[ys + pixel] = reflectIntoImage(m[3] * x + m[4] * y + m[5], height) * toUnitY - 1;
+                    float sourceX = reflectIntoImage(m[0] * x + m[1] * y + m[2], width);
+                    float sourceY = reflectIntoImage(m[3] * x + m[4] * y + m[5], height);
+                    int left = (int) sourceX, top = (int) sourceY; // positions are never negative
+                    int right = Math.min(left + 1, width - 1), bottom = Math.min(top + 1, height - 1);
+                    float toRight = sourceX - left, down = sourceY - top;
+                    for (int channel = 0; channel < channels; channel++) {
+                        int base = (i * channels + channel) * channelSize;
+                        float upper = (1 - toRight) * in[base + top * width + left] + toRight * in[base + top * width + right];
+                        float lower = (1 - toRight) * in[base + bottom * width + left] + toRight * in[base + bottom * width + right];
+                        out[base + y * width + x] = (1 - down) * upper + down * lower;
+                    }
                 }
             }
         }
-        NDManager manager = images.getManager();
-        NDArray positions = manager.create(grid, new Shape(count, 2, height, width));
-        return manager.invoke("BilinearSampler", new NDList(images, positions), null).head();
+        return images.getManager().create(out, images.getShape());
     }
 
     /**
      * Keras's {@code fill_mode="reflect"}: outside the image, the image continues as its mirror
      * image, (d c b a | a b c d | d c b a), the mirrors lying on the outer edges of the border
      * pixels, at -0.5 and size - 0.5. So a position folds back inside like a triangle wave of
-     * period 2·size. BilinearSampler treats everything outside the image as black, so the result
-     * is also kept between the centres of the first and last pixels, as TensorFlow does.
+     * period 2·size. The result is also kept between the centres of the first and last pixels, as
+     * TensorFlow does, so that the four pixels read around it all lie in the image.
      */
     static float reflectIntoImage(float position, int size) {
         float period = 2f * size;
-        float fromMirror = (position + 0.5f) % period;
-        if (fromMirror < 0) fromMirror += period; // now in [0, 2·size)
+        float fromMirror = position + 0.5f;
+        // Rotations and zooms rarely reach beyond one mirror image; the remainder (%) is slow.
+        if (fromMirror < 0 || fromMirror >= period) {
+            fromMirror %= period;
+            if (fromMirror < 0) fromMirror += period;
+        } // now in [0, 2·size)
         float folded = size - Math.abs(fromMirror - size) - 0.5f; // in [-0.5, size - 0.5]
-        return Math.max(0, Math.min(size - 1, folded));
+        return folded < 0 ? 0 : folded > size - 1 ? size - 1 : folded;
     }
 
     private static double requireFraction(double factor, String name) {

@@ -1,5 +1,7 @@
 package lib;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.PrintWriter;
@@ -77,6 +79,7 @@ public final class Launcher {
             setEnvironment("MXNET_ENGINE_TYPE", "NaiveEngine");
         }
         keepFreedMemory();
+        startMxnetQuietly();
     }
 
     private static String mxnetThreads;
@@ -90,7 +93,43 @@ public final class Launcher {
         int setenv(String name, String value, int overwrite);
 
         int mallopt(int parameter, int value);
+
+        int dup(int fd);
+
+        int dup2(int fd, int fd2);
+
+        int open(String path, int flags);
+
+        int close(int fd);
     }
+
+    /**
+     * MXNet announces the engine chosen above with a log line on stderr when it starts; that line
+     * would only puzzle a learner, so MXNet starts here with stderr pointed at /dev/null. Errors
+     * still arrive: they come as Java exceptions, after stderr is back.
+     */
+    private static void startMxnetQuietly() {
+        C c;
+        int savedStderr;
+        try {
+            c = Native.load("c", C.class);
+            System.err.flush();
+            savedStderr = c.dup(2);
+        } catch (UnsatisfiedLinkError e) {
+            return; // not a POSIX C library: the line stays
+        }
+        int devNull = c.open("/dev/null", O_WRONLY);
+        c.dup2(devNull, 2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.zeros(new Shape(1)); // the first array starts the engine
+        } finally {
+            c.dup2(savedStderr, 2);
+            c.close(devNull);
+            c.close(savedStderr);
+        }
+    }
+
+    private static final int O_WRONLY = 1;
 
     private static final int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
