@@ -12,8 +12,9 @@
  * and reports each path's peak resident memory (Linux).
  *
  * Run:    ./jbang bench                      (both models, 200 timed steps each path)
- *         ./jbang bench --model cifar10 --steps 100 --threads 2 --csv output/bench.csv
- * Compare with PyTorch: /usr/bin/python3 ../shared/bench/peer_torch.py --model cifar --batch 32
+ *         ./jbang bench --model cifar10 --path step --steps 100 --threads 2 --csv output/bench.csv
+ * To compare with another framework, run the same two models there and this by turns: timings on a
+ * shared machine vary from minute to minute, so only figures measured together compare.
  */
 
 import ai.djl.Model;
