@@ -16,7 +16,7 @@ import java.util.Random;
  * random setting per image in Java, from a seeded {@link Random} of its own (so a run can be
  * repeated), and then alters the batch's pixels in a plain Java loop. The images are small: one
  * pass over a batch's 100,000 numbers costs less than the dozen MXNet calls the same change would
- * take (each call has a fixed cost), so augmenting a batch costs about a millisecond. The
+ * take (each call has a fixed cost): the four transforms take a few milliseconds a batch. The
  * {@code flip}, {@code contrast}, {@code rotate} and {@code zoom} methods do the same with settings
  * you choose, which is what the tests use. The new batch belongs to the old one's manager and is
  * freed with it.

@@ -64,23 +64,17 @@ public final class MxnetRuntime {
      * still arrive: they come as Java exceptions, after stderr is back.
      */
     private static void startQuietly() {
-        C c;
-        int savedStderr;
-        try {
-            c = Native.load("c", C.class);
-            System.err.flush();
-            savedStderr = c.dup(2);
-        } catch (UnsatisfiedLinkError e) {
-            return; // not a POSIX C library: the line stays
-        }
-        int devNull = c.open("/dev/null", O_WRONLY);
-        c.dup2(devNull, 2);
+        if (LIBC == null) return; // the line stays
+        System.err.flush();
+        int savedStderr = LIBC.dup(2);
+        int devNull = LIBC.open("/dev/null", O_WRONLY);
+        LIBC.dup2(devNull, 2);
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.zeros(new Shape(1)); // the first array starts the engine
         } finally {
-            c.dup2(savedStderr, 2);
-            c.close(devNull);
-            c.close(savedStderr);
+            LIBC.dup2(savedStderr, 2);
+            LIBC.close(devNull);
+            LIBC.close(savedStderr);
         }
     }
 
@@ -92,25 +86,31 @@ public final class MxnetRuntime {
      * Each training step MXNet frees its multi-megabyte activation buffers and allocates them again.
      * By default glibc hands such memory back to the system and the next step takes thousands of
      * page faults to get it back (about 3,000 a step on the CIFAR-10 model); keeping it in the
-     * process makes a step 5-20% faster, and the peak stays where it was: a full train-cifar run
-     * peaks under 1 GiB.
+     * process makes a step 5-20% faster; a full train-cifar run still peaks under 1 GiB.
      */
     private static void keepFreedMemory() {
+        if (LIBC == null) return;
         try {
-            C c = Native.load("c", C.class);
-            c.mallopt(M_MMAP_THRESHOLD, 32 << 20);
-            c.mallopt(M_TRIM_THRESHOLD, 512 << 20);
-            c.mallopt(M_TOP_PAD, 64 << 20);
+            LIBC.mallopt(M_MMAP_THRESHOLD, 32 << 20);
+            LIBC.mallopt(M_TRIM_THRESHOLD, 512 << 20);
+            LIBC.mallopt(M_TOP_PAD, 64 << 20);
         } catch (UnsatisfiedLinkError e) {
-            // Not glibc: its allocator has its own policy.
+            // Not glibc (macOS): its allocator has its own policy.
         }
     }
 
     private static void setEnvironment(String name, String value) {
+        if (LIBC != null) LIBC.setenv(name, value, 1);
+    }
+
+    /** The C library, or null where there is no POSIX one (Windows: set the variables by hand). */
+    private static final C LIBC = loadLibc();
+
+    private static C loadLibc() {
         try {
-            Native.load("c", C.class).setenv(name, value, 1);
+            return Native.load("c", C.class);
         } catch (UnsatisfiedLinkError e) {
-            // No POSIX C library (Windows): MXNet keeps its defaults; set these variables by hand.
+            return null;
         }
     }
 }
