@@ -1,0 +1,100 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+import lib.HybridSequentialBlock;
+import lib.Models;
+import lib.Training;
+import org.junit.jupiter.api.Test;
+
+class HybridSequentialBlockTest {
+    private static final Shape IMAGE = new Shape(1, 12, 12);
+    /** Two full batches and a smaller last one, as an epoch ends. */
+    private static final int[] BATCH_SIZES = {4, 4, 3};
+
+    private static SequentialBlock layers(SequentialBlock net, boolean batchNorm) {
+        net.add(Conv2d.builder().setFilters(4).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
+        if (batchNorm) net.add(BatchNorm.builder().build());
+        return net.add(Activation.reluBlock())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(8).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** Trains {@code net} on the same batches every time; returns each step's loss, then every weight. */
+    private static float[] train(SequentialBlock net) {
+        Engine.getInstance().setRandomSeed(7); // the same starting weights for every network
+        List<Float> numbers = new ArrayList<>();
+        try (Model model = Models.create("net", net, IMAGE);
+                Trainer trainer = model.newTrainer(Training.sgdConfig());
+                NDManager manager = NDManager.newBaseManager()) {
+            trainer.initialize(Models.batchOf(BATCH_SIZES[0], IMAGE));
+            for (int round = 0; round < 2; round++) { // the second round reuses what the first one built
+                for (int step = 0; step < BATCH_SIZES.length; step++) {
+                    try (NDManager stepManager = manager.newSubManager()) {
+                        Engine.getInstance().setRandomSeed(100 * round + step);
+                        NDArray images = stepManager.randomUniform(0, 1, Models.batchOf(BATCH_SIZES[step], IMAGE));
+                        NDArray labels = stepManager.randomInteger(0, 10, new Shape(BATCH_SIZES[step]), DataType.INT32)
+                                .toType(DataType.FLOAT32, false);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDList scores = trainer.forward(new NDList(images));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(labels), scores);
+                            collector.backward(loss);
+                            numbers.add(loss.getFloat());
+                        }
+                        trainer.step();
+                    }
+                }
+            }
+            for (Parameter parameter : net.getParameters().values()) {
+                for (float value : parameter.getArray().toFloatArray()) numbers.add(value);
+            }
+        }
+        float[] result = new float[numbers.size()];
+        for (int i = 0; i < result.length; i++) result[i] = numbers.get(i);
+        return result;
+    }
+
+    @Test
+    void trainsAsOneGraphToTheSameNumbersAsLayerByLayer() {
+        HybridSequentialBlock hybrid = new HybridSequentialBlock();
+        float[] expected = train(layers(new SequentialBlock(), false));
+        float[] actual = train(layers(hybrid, false));
+
+        for (int size : BATCH_SIZES) {
+            assertTrue(hybrid.trainsAsGraph(Models.batchOf(size, IMAGE)), "batches of " + size + " ran layer by layer");
+        }
+        assertArrayEquals(expected, actual, "losses and weights after training");
+    }
+
+    @Test
+    void aNetworkWithRunningStatisticsTrainsLayerByLayer() {
+        HybridSequentialBlock hybrid = new HybridSequentialBlock();
+        float[] expected = train(layers(new SequentialBlock(), true));
+        float[] actual = train(layers(hybrid, true));
+
+        assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
+        assertArrayEquals(expected, actual, "losses and weights after training");
+    }
+}
