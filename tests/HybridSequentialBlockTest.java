@@ -1,4 +1,5 @@
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,14 +43,18 @@ class HybridSequentialBlockTest {
                 .add(Linear.builder().setUnits(10).build());
     }
 
-    /** Trains {@code net} on the same batches every time; returns each step's loss, then every weight. */
-    private static float[] train(SequentialBlock net) {
+    /**
+     * Trains {@code net} on the same batches every time, passing the labels to the forward pass as
+     * EasyTrain does or not; returns each step's loss, then every weight.
+     */
+    private static float[] train(SequentialBlock net, boolean withLabels) {
         Engine.getInstance().setRandomSeed(7); // the same starting weights for every network
         List<Float> numbers = new ArrayList<>();
         try (Model model = Models.create("net", net, IMAGE);
                 Trainer trainer = model.newTrainer(Training.sgdConfig());
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(BATCH_SIZES[0], IMAGE));
+            List<String> names = arrayNames(net); // saved with the weights
             for (int round = 0; round < 2; round++) { // the second round reuses what the first one built
                 for (int step = 0; step < BATCH_SIZES.length; step++) {
                     try (NDManager stepManager = manager.newSubManager()) {
@@ -58,7 +63,9 @@ class HybridSequentialBlockTest {
                         NDArray labels = stepManager.randomInteger(0, 10, new Shape(BATCH_SIZES[step]), DataType.INT32)
                                 .toType(DataType.FLOAT32, false);
                         try (GradientCollector collector = trainer.newGradientCollector()) {
-                            NDList scores = trainer.forward(new NDList(images));
+                            NDList scores = withLabels
+                                    ? trainer.forward(new NDList(images), new NDList(labels))
+                                    : trainer.forward(new NDList(images));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(labels), scores);
                             collector.backward(loss);
                             numbers.add(loss.getFloat());
@@ -67,6 +74,7 @@ class HybridSequentialBlockTest {
                     }
                 }
             }
+            assertEquals(names, arrayNames(net));
             for (Parameter parameter : net.getParameters().values()) {
                 for (float value : parameter.getArray().toFloatArray()) numbers.add(value);
             }
@@ -76,11 +84,24 @@ class HybridSequentialBlockTest {
         return result;
     }
 
+    private static List<String> arrayNames(SequentialBlock net) {
+        return net.getParameters().values().stream().map(p -> p.getArray().getName()).toList();
+    }
+
     @Test
     void trainsAsOneGraphToTheSameNumbersAsLayerByLayer() {
+        assertSameTrainingAsOneGraph(false);
+    }
+
+    @Test
+    void trainsAsOneGraphWhenTheLabelsComeAlong() {
+        assertSameTrainingAsOneGraph(true);
+    }
+
+    private static void assertSameTrainingAsOneGraph(boolean withLabels) {
         HybridSequentialBlock hybrid = new HybridSequentialBlock();
-        float[] expected = train(layers(new SequentialBlock(), false));
-        float[] actual = train(layers(hybrid, false));
+        float[] expected = train(layers(new SequentialBlock(), false), withLabels);
+        float[] actual = train(layers(hybrid, false), withLabels);
 
         for (int size : BATCH_SIZES) {
             assertTrue(hybrid.trainsAsGraph(Models.batchOf(size, IMAGE)), "batches of " + size + " ran layer by layer");
@@ -91,8 +112,8 @@ class HybridSequentialBlockTest {
     @Test
     void aNetworkWithRunningStatisticsTrainsLayerByLayer() {
         HybridSequentialBlock hybrid = new HybridSequentialBlock();
-        float[] expected = train(layers(new SequentialBlock(), true));
-        float[] actual = train(layers(hybrid, true));
+        float[] expected = train(layers(new SequentialBlock(), true), true);
+        float[] actual = train(layers(hybrid, true), true);
 
         assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
         assertArrayEquals(expected, actual, "losses and weights after training");

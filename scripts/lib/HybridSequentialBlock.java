@@ -62,6 +62,13 @@ public class HybridSequentialBlock extends SequentialBlock {
         return new NDList(JnaUtils.cachedOpInvoke((MxNDManager) images.getManager(), graph.get(), arguments));
     }
 
+    /** Training with labels at hand ({@code EasyTrain}'s way): these layers take no labels. */
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList data, NDList labels,
+            PairList<String, Object> params) {
+        return forwardInternal(parameterStore, data, true, params);
+    }
+
     /** Whether training batches of {@code inputShape} now run as one graph. */
     public boolean trainsAsGraph(Shape inputShape) {
         return graphs.getOrDefault(inputShape, Optional.empty()).isPresent();
@@ -86,7 +93,12 @@ public class HybridSequentialBlock extends SequentialBlock {
         }
         MxSymbolBlock graph = new MxSymbolBlock(manager, symbol);
         List<Parameter> graphInputs = graph.getAllParameters(); // an input without an array is data
-        for (int i = 0; i < weights.size(); i++) graphInputs.get(i + 1).setArray(weights.get(i).getArray());
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i).getArray();
+            String name = weight.getName(); // saved with the weights: keep it
+            graphInputs.get(i + 1).setArray(weight);
+            weight.setName(name);
+        }
         CachedOp op = JnaUtils.createCachedOp(graph, manager, true);
         return Optional.of(op.getHandle());
     }
