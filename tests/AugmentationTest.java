@@ -303,6 +303,20 @@ class AugmentationTest {
     }
 
     @Test
+    void inOnePassGivesTheSameImagesAsOneTransformAfterAnother() {
+        NDArray images = manager.randomUniform(0f, 1f, new Shape(6, 3, 10, 12));
+        Transform halve = batch -> batch.mul(0.5f); // not one of Augmentation's: runs in MXNet, in its place
+        Transform[] oneByOne = Augmentation.tutorial(11);
+        Transform[] chained = Augmentation.tutorial(11);
+        for (int batch = 0; batch < 2; batch++) { // the second batch gets new draws, the same in both
+            NDArray expected = apply(new Transform[] {oneByOne[0], oneByOne[1], halve, oneByOne[2], oneByOne[3]}, images);
+            NDArray actual = Augmentation.inOnePass(chained[0], chained[1], halve, chained[2], chained[3]).transform(images);
+            assertEquals(images.getShape(), actual.getShape());
+            assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "batch " + batch);
+        }
+    }
+
+    @Test
     void everyTransformKeepsShapeAndTheZeroToOneRange() {
         NDArray images = manager.randomUniform(0f, 1f, new Shape(5, 3, 8, 6));
         for (Transform transform : Augmentation.tutorial(3)) {

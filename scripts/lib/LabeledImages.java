@@ -63,7 +63,7 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
         NDArray images = bytes(manager);
         NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
         Pipeline pipeline = new Pipeline(new ToTensor());
-        for (Transform transform : augmentation) pipeline.add(transform);
+        if (augmentation.length > 0) pipeline.add(Augmentation.inOnePass(augmentation));
         return new ArrayDataset.Builder()
                 .setData(images)
                 .optLabels(labelArray)
