@@ -79,7 +79,7 @@ public class HybridSequentialBlock extends SequentialBlock {
      * images and then every weight in the block's order, or empty when the recording has other inputs.
      */
     private static Optional<Pointer> graphOf(NDList outputs, NDArray images, List<Parameter> weights) {
-        if (outputs.size() != 1) return Optional.empty();
+        if (outputs.size() != 1 || weights.isEmpty()) return Optional.empty();
         // The graph lives as long as the weights: closing the model frees both.
         MxNDManager manager = (MxNDManager) weights.get(0).getArray().getManager();
         Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());
