@@ -35,7 +35,10 @@ import java.util.Optional;
  */
 public class HybridSequentialBlock extends SequentialBlock {
     /** One graph per input shape (the last batch of an epoch is smaller); empty: run layer by layer. */
-    private final Map<Shape, Optional<Pointer>> graphs = new HashMap<>();
+    private final Map<Shape, Optional<Graph>> graphs = new HashMap<>();
+
+    /** MXNet's cached op and the weights it takes after the images, in its order. */
+    private record Graph(Pointer cachedOp, List<Parameter> weights) {}
 
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
@@ -44,22 +47,22 @@ public class HybridSequentialBlock extends SequentialBlock {
                 || !(inputs.head() instanceof MxNDArray images)) {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
-        List<Parameter> weights = getParameters().values();
-        Optional<Pointer> graph = graphs.get(images.getShape());
+        Optional<Graph> graph = graphs.get(images.getShape());
         if (graph == null) {
             NDList outputs = super.forwardInternal(parameterStore, inputs, true, params);
-            graphs.put(images.getShape(), graphOf(outputs, images, weights));
+            graphs.put(images.getShape(), graphOf(outputs, images, getParameters().values()));
             return outputs;
         }
         if (graph.isEmpty()) return super.forwardInternal(parameterStore, inputs, true, params);
 
+        List<Parameter> weights = graph.get().weights();
         MxNDArray[] arguments = new MxNDArray[weights.size() + 1];
         arguments[0] = images;
         Device device = images.getDevice();
         for (int i = 0; i < weights.size(); i++) {
             arguments[i + 1] = (MxNDArray) parameterStore.getValue(weights.get(i), device, true);
         }
-        return new NDList(JnaUtils.cachedOpInvoke((MxNDManager) images.getManager(), graph.get(), arguments));
+        return new NDList(JnaUtils.cachedOpInvoke((MxNDManager) images.getManager(), graph.get().cachedOp(), arguments));
     }
 
     /** Training with labels at hand ({@code EasyTrain}'s way): these layers take no labels. */
@@ -78,7 +81,7 @@ public class HybridSequentialBlock extends SequentialBlock {
      * Turns what MXNet recorded while computing {@code outputs} into a graph whose inputs are the
      * images and then every weight in the block's order, or empty when the recording has other inputs.
      */
-    private static Optional<Pointer> graphOf(NDList outputs, NDArray images, List<Parameter> weights) {
+    private static Optional<Graph> graphOf(NDList outputs, NDArray images, List<Parameter> weights) {
         if (outputs.size() != 1 || weights.isEmpty()) return Optional.empty();
         // The graph lives as long as the weights: closing the model frees both.
         MxNDManager manager = (MxNDManager) weights.get(0).getArray().getManager();
@@ -100,6 +103,6 @@ public class HybridSequentialBlock extends SequentialBlock {
             weight.setName(name);
         }
         CachedOp op = JnaUtils.createCachedOp(graph, manager, true);
-        return Optional.of(op.getHandle());
+        return Optional.of(new Graph(op.getHandle(), weights));
     }
 }
