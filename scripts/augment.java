@@ -69,7 +69,7 @@ class Augment implements Callable<Integer> {
 
         // 2. The tutorial's augmentation layers, in its order, seeded so a rerun draws the same variations.
         //    For training they go into the training set only:
-        //    train.toDataset(manager, options.batchSize, true, augmentation)
+        //    train.shuffled(manager, options.batchSize, options.seed, augmentation)
         Transform[] augmentation = Augmentation.tutorial(options.seed);
         System.out.println("Augmentation: " + Arrays.toString(augmentation));
 

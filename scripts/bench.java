@@ -26,7 +26,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Transform;
 import java.io.IOException;
@@ -38,10 +37,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import lib.AtomicFiles;
 import lib.Augmentation;
-import lib.Cifar10;
 import lib.CommonOptions;
 import lib.DataSplits;
-import lib.FashionMnist;
+import lib.History;
+import lib.EpochDataset;
+import lib.TutorialRun;
 import lib.KerasProgress;
 import lib.Launcher;
 import lib.Models;
@@ -81,9 +81,9 @@ class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> models = switch (modelName) {
-            case "all" -> List.of("fashion-mnist", "cifar10");
-            case "fashion-mnist", "cifar10" -> List.of(modelName);
+        List<TutorialRun> runs = switch (modelName) {
+            case "all" -> List.of(TutorialRun.FASHION_MNIST, TutorialRun.CIFAR10);
+            case "fashion-mnist", "cifar10" -> List.of(TutorialRun.named(modelName));
             default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
         };
         List<String> paths = switch (pathName) {
@@ -101,22 +101,21 @@ class Bench implements Callable<Integer> {
         System.out.printf("Batch size %d, %d warm-up and %d timed steps a path, OMP_NUM_THREADS=%s%n",
                 options.batchSize, warmup, steps, lib.MxnetRuntime.threads());
 
-        for (String name : models) {
-            boolean cifar = name.equals("cifar10");
-            DataSplits data = (cifar ? Cifar10.load(options.dataDir) : FashionMnist.load(options.dataDir)).limit(options.limit());
+        for (TutorialRun run : runs) {
+            DataSplits data = run.dataset().load(run.dataset().locate(options.dataDir)).limit(options.limit());
             for (String route : paths) {
                 resetPeakMemory();
                 double ms = switch (route) {
-                    case "step" -> timeBareStep(cifar, data);
-                    case "epoch" -> timeEpochPath(cifar, data, new Transform[0]);
-                    default -> timeEpochPath(cifar, data, Augmentation.tutorial(options.seed));
+                    case "step" -> timeBareStep(run, data);
+                    case "epoch" -> timeEpochPath(run, data, new Transform[0]);
+                    default -> timeEpochPath(run, data, Augmentation.tutorial(options.seed));
                 };
-                model.append(name);
+                model.append(run.name());
                 path.append(route);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
                 imagesPerSecond.append(Math.round(options.batchSize * 1000 / ms));
                 peakMemory.append(peakMemoryMib());
-                System.out.printf("%-14s %-14s %8.2f ms/step%n", name, route, ms);
+                System.out.printf("%-14s %-14s %8.2f ms/step%n", run.name(), route, ms);
             }
         }
 
@@ -129,14 +128,14 @@ class Bench implements Callable<Integer> {
         return 0;
     }
 
-    private Model newModel(boolean cifar, Shape imageShape) {
-        return Models.create(cifar ? Models.CIFAR10 : Models.FASHION_MNIST, imageShape);
+    private Model newModel(TutorialRun run, Shape imageShape) {
+        return Models.create(run.network(), run.newNetwork(), imageShape);
     }
 
     /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */
-    private double timeBareStep(boolean cifar, DataSplits data) {
+    private double timeBareStep(TutorialRun run, DataSplits data) {
         Shape imageShape = data.train().imageShape();
-        try (Model model = newModel(cifar, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig());
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig());
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(options.batchSize, imageShape));
             NDList batch = data.train().firstBatch(manager, options.batchSize);
@@ -162,17 +161,18 @@ class Bench implements Callable<Integer> {
     }
 
     /** The training scripts' path: dataset iteration, shuffling, scaling, augmentation, listeners. */
-    private double timeEpochPath(boolean cifar, DataSplits data, Transform[] augmentation) {
+    private double timeEpochPath(TutorialRun run, DataSplits data, Transform[] augmentation) {
         Shape imageShape = data.train().imageShape();
         // The bar is drawn as on a terminal, into nothing: its cost counts, its text would clutter the table.
-        KerasProgress progress = new KerasProgress(1, warmup + steps, true, new PrintStream(OutputStream.nullOutputStream()));
-        try (Model model = newModel(cifar, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig(progress));
+        KerasProgress progress = new KerasProgress(new History(), 1, warmup + steps, true, new PrintStream(OutputStream.nullOutputStream()));
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig(progress));
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(options.batchSize, imageShape));
-            ArrayDataset train = data.train().toDataset(manager, options.batchSize, true, augmentation);
+            EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed, augmentation);
             int done = 0;
             long start = System.nanoTime();
-            while (done < warmup + steps) {
+            for (int epoch = 1; done < warmup + steps; epoch++) {
+                train.startEpoch(epoch);
                 for (Batch batch : trainer.iterateDataset(train)) {
                     if (done == warmup) start = System.nanoTime();
                     EasyTrain.trainBatch(trainer, batch);

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import lib.CommonOptions;
 import lib.Launcher;
 import lib.Models;
+import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +48,9 @@ class BuildCnn implements Callable<Integer> {
         Engine.getInstance().setRandomSeed(options.seed);
 
         // 1. The layers, in order. Shapes are (channels, height, width): MXNet puts channels first.
-        Shape imageShape = cifar ? new Shape(3, 32, 32) : new Shape(1, 28, 28);
-        try (Model model = Models.create(cifar ? Models.CIFAR10 : Models.FASHION_MNIST, imageShape)) {
+        TutorialRun run = cifar ? TutorialRun.CIFAR10 : TutorialRun.FASHION_MNIST;
+        Shape imageShape = run.dataset().imageShape();
+        try (Model model = Models.create(run.network(), run.newNetwork(), imageShape)) {
 
             // 2. Keras's model.summary(): each layer's output shape and how many numbers it learns.
             System.out.println(Models.summary(model.getBlock(), imageShape));

@@ -17,13 +17,11 @@ import ai.djl.Model;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import lib.AtomicFiles;
-import lib.Cifar10;
 import lib.CommonOptions;
 import lib.DataSplits;
 import lib.Evaluation;
-import lib.FashionMnist;
 import lib.Launcher;
-import lib.Models;
+import lib.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +32,7 @@ class Evaluate implements Callable<Integer> {
     @Mixin CommonOptions options;
 
     @Option(names = "--model", paramLabel = "DIR", defaultValue = "output/cifar10",
-            description = "The --output folder of a training run (default: ${DEFAULT-VALUE}).")
+            description = "The run folder of a training run (default: ${DEFAULT-VALUE}).")
     Path modelDir;
 
     public static void main(String[] args) {
@@ -43,13 +41,14 @@ class Evaluate implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // 1. Load the trained model; its name says which network and which dataset.
-        try (Model model = Models.load(modelDir)) {
-            boolean cifar = model.getName().equals(Models.CIFAR10);
-            System.out.println("Loaded " + model.getName() + " from " + modelDir);
+        // 1. Load the trained model: the run's manifest says which network, which data and which weights.
+        RunFolder.Saved saved = RunFolder.open(modelDir);
+        try (Model model = saved.loadModel()) {
+            System.out.printf("Loaded %s from %s: the %s run after %d of %d epochs%n", saved.manifest().weights(), modelDir,
+                    saved.run().name(), saved.manifest().epochsDone(), saved.manifest().epochsPlanned());
 
             // 2. Load the test set: 10,000 images the model never trained on.
-            DataSplits data = (cifar ? Cifar10.load(options.dataDir) : FashionMnist.load(options.dataDir)).limit(options.limit());
+            DataSplits data = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).limit(options.limit());
 
             // 3. Evaluate: one pass over the test set, no training.
             Evaluation result = Evaluation.of(model, data.test(), options.batchSize);

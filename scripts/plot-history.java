@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "plot-history", mixinStandardHelpOptions = true,
         description = "Draws the accuracy and loss curves of one or more history CSV files.")
-class PlotHistory implements Callable<Integer> {
+class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
     @Mixin CommonOptions options;
 
     @Parameters(arity = "1..*", paramLabel = "HISTORY.csv", description = "History files written by a training script.")

@@ -16,10 +16,11 @@
  *         history = model.fit(x_train, y_train, epochs=25, batch_size=32, validation_data=(x_val, y_val))
  *
  * Run:    ./jbang train-cifar                    (25 epochs, about half an hour on 2 cores)
+ *         ./jbang train-cifar --resume           (go on after Ctrl-C, from the last epoch saved)
  *         ./jbang train-cifar --augment          (or ./jbang train-cifar-augmented)
- *         ./jbang train-cifar --epochs 1 --limit 2000   (a quick look)
- * Writes: output/cifar10/ (output/cifar10-augmented/ with --augment): history.csv, accuracy.png,
- *         loss.png and the trained weights, cifar10-cnn-0025.params
+ *         ./jbang train-cifar --epochs 1 --limit 2000   (a quick look, in output/cifar10-quick)
+ * Writes: output/cifar10/ (output/cifar10-augmented/ with --augment): after every epoch the weights
+ *         (cifar10-cnn-00NN.params), history.csv and manifest.json; at the end accuracy.png and loss.png
  */
 
 import ai.djl.Model;
@@ -31,21 +32,25 @@ import ai.djl.translate.Transform;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import lib.Augmentation;
-import lib.Cifar10;
 import lib.CommonOptions;
 import lib.DataSplits;
+import lib.EpochDataset;
 import lib.History;
 import lib.Launcher;
 import lib.Models;
+import lib.RunFolder;
 import lib.Training;
+import lib.TrainingOptions;
+import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-cifar", mixinStandardHelpOptions = true,
-        description = "Trains the tutorial's deeper CNN on CIFAR-10 and saves its history, curves and weights.")
+        description = "Trains the tutorial's deeper CNN on CIFAR-10, saving a checkpoint after every epoch.")
 class TrainCifar implements Callable<Integer> {
     @Mixin CommonOptions options;
+    @Mixin TrainingOptions training;
 
     @Option(names = "--augment", description = "Flip, rotate, zoom and change the contrast of each training image at random.")
     boolean augment;
@@ -56,29 +61,33 @@ class TrainCifar implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int epochs = options.epochs(25);
-        Path output = options.output(augment ? "cifar10-augmented" : "cifar10");
+        TutorialRun run = augment ? TutorialRun.CIFAR10_AUGMENTED : TutorialRun.CIFAR10;
+
+        // 0. The run folder: a new run, or the one --resume continues
+        RunFolder folder = RunFolder.forTraining(run, options, training);
+        if (folder.isComplete()) return 0;
         Engine.getInstance().setRandomSeed(options.seed);
 
         // 1. Load the data
-        DataSplits data = Cifar10.load(options.dataDir).limit(options.limit());
+        Path source = run.dataset().locate(options.dataDir);
+        DataSplits data = run.dataset().load(source).limit(options.limit());
+        folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 2. Build the model: four convolution blocks, then three hidden dense layers.
-        try (Model model = Models.create(Models.CIFAR10, Models.cifarCnn(), imageShape);
-                NDManager manager = NDManager.newBaseManager()) {
+        // 2. Build the model: four convolution blocks, then three hidden dense layers (or take it from the checkpoint).
+        try (Model model = folder.model(imageShape); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 
             // 3. Train. Augmentation, like Keras's preprocessing layers, changes training batches only:
-            //    validation (and later test) images are the originals.
-            Transform[] augmentation = augment ? Augmentation.tutorial(options.seed) : new Transform[0];
-            ArrayDataset train = data.train().toDataset(manager, options.batchSize, true, augmentation);
-            ArrayDataset validation = data.validation().toDataset(manager, options.batchSize, false);
-            History history = Training.fit(model, train, validation, epochs, options.batchSize, imageShape);
+            //    validation (and later test) images are the originals. A checkpoint after every epoch.
+            Transform[] augmentation = run.augment() ? Augmentation.tutorial(options.seed) : new Transform[0];
+            EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed, augmentation);
+            ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
+            History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 4. Save the history, its curves and the trained weights
+            // 4. The history and its curves
             System.out.println(history);
-            Training.save(model, history, augment ? "CIFAR-10 with augmentation" : "CIFAR-10", output);
+            folder.drawCurves(history);
         }
         return 0;
     }

@@ -10,8 +10,10 @@
  *         history = model.fit(x_train, y_train, epochs=20, batch_size=32, validation_data=(x_val, y_val))
  *
  * Run:    ./jbang train-fashion-mnist                       (20 epochs, about 20 minutes on 2 cores)
- *         ./jbang train-fashion-mnist --epochs 1 --limit 2000   (a quick look)
- * Writes: output/fashion-mnist/history.csv, accuracy.png, loss.png, fashion-mnist-cnn-0020.params
+ *         ./jbang train-fashion-mnist --resume              (go on after Ctrl-C, from the last epoch saved)
+ *         ./jbang train-fashion-mnist --epochs 1 --limit 2000   (a quick look, in output/fashion-mnist-quick)
+ * Writes: output/fashion-mnist/: after every epoch the weights (fashion-mnist-cnn-00NN.params),
+ *         history.csv and manifest.json; at the end accuracy.png and loss.png
  */
 
 import ai.djl.Model;
@@ -23,18 +25,22 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import lib.CommonOptions;
 import lib.DataSplits;
-import lib.FashionMnist;
+import lib.EpochDataset;
 import lib.History;
 import lib.Launcher;
 import lib.Models;
+import lib.RunFolder;
 import lib.Training;
+import lib.TrainingOptions;
+import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "train-fashion-mnist", mixinStandardHelpOptions = true,
-        description = "Trains the tutorial's CNN on Fashion-MNIST and saves its history, curves and weights.")
+        description = "Trains the tutorial's CNN on Fashion-MNIST, saving a checkpoint after every epoch.")
 class TrainFashionMnist implements Callable<Integer> {
     @Mixin CommonOptions options;
+    @Mixin TrainingOptions training;
 
     public static void main(String[] args) {
         Launcher.run(new TrainFashionMnist(), args);
@@ -42,27 +48,32 @@ class TrainFashionMnist implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int epochs = options.epochs(20);
-        Path output = options.output("fashion-mnist");
+        TutorialRun run = TutorialRun.FASHION_MNIST;
+
+        // 0. The run folder: a new run, or the one --resume continues
+        RunFolder folder = RunFolder.forTraining(run, options, training);
+        if (folder.isComplete()) return 0;
         Engine.getInstance().setRandomSeed(options.seed); // same seed, same weights and same shuffling
 
         // 1. Load the data
-        DataSplits data = FashionMnist.load(options.dataDir).limit(options.limit());
+        Path source = run.dataset().locate(options.dataDir);
+        DataSplits data = run.dataset().load(source).limit(options.limit());
+        folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 2. Build the model
-        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
-                NDManager manager = NDManager.newBaseManager()) {
+        // 2. Build the model (or take it from the checkpoint)
+        try (Model model = folder.model(imageShape); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 
-            // 3. Train: shuffled batches of 32, the last smaller batch included, then validation.
-            ArrayDataset train = data.train().toDataset(manager, options.batchSize, true);
-            ArrayDataset validation = data.validation().toDataset(manager, options.batchSize, false);
-            History history = Training.fit(model, train, validation, epochs, options.batchSize, imageShape);
+            // 3. Train: shuffled batches of 32, the last smaller batch included, then validation;
+            //    a checkpoint in the run folder after every epoch.
+            EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed);
+            ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
+            History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 4. Save the history, its curves and the trained weights
+            // 4. The history and its curves
             System.out.println(history);
-            Training.save(model, history, "Fashion-MNIST", output);
+            folder.drawCurves(history);
         }
         return 0;
     }

@@ -30,7 +30,8 @@ public final class Augmentation {
     /**
      * The tutorial's augmentation, in its order:
      * {@code RandomFlip("horizontal"), RandomContrast(0.2), RandomRotation(0.1), RandomZoom(0.1)}.
-     * Each transform gets its own seed, derived from {@code seed}.
+     * Each transform gets its own seed, derived from {@code seed}; in a training run each epoch
+     * reseeds them from that seed and the epoch's number ({@link EpochDataset}).
      */
     public static Transform[] tutorial(int seed) {
         Random seeds = new Random(seed);
@@ -49,8 +50,19 @@ public final class Augmentation {
      * the list run as usual, in their place.
      */
     public static Transform inOnePass(Transform... transforms) {
-        Transform[] steps = transforms.clone();
-        return images -> {
+        return new OnePass(transforms.clone());
+    }
+
+    private record OnePass(Transform[] steps) implements Transform, EpochDataset.EpochSeeded {
+        @Override
+        public void startEpoch(int epoch) {
+            for (Transform step : steps) {
+                if (step instanceof EpochDataset.EpochSeeded seeded) seeded.startEpoch(epoch);
+            }
+        }
+
+        @Override
+        public NDArray transform(NDArray images) {
             NDArray result = images;
             float[] pixels = null; // the batch while it is out of MXNet
             for (Transform step : steps) {
@@ -64,11 +76,11 @@ public final class Augmentation {
                 }
             }
             return pixels == null ? result : result.getManager().create(pixels, result.getShape());
-        };
+        }
     }
 
     /** A transform that works on a batch's pixels in Java: a float[] laid out as the shape (N, C, H, W) says. */
-    private interface PixelTransform extends Transform {
+    private interface PixelTransform extends Transform, EpochDataset.EpochSeeded {
         /** The altered pixels: {@code pixels} changed in place, or a new array. */
         float[] alter(float[] pixels, Shape shape);
 
@@ -90,10 +102,17 @@ public final class Augmentation {
      * anyway toss one coin for the whole batch, from the global random generator.
      */
     public static final class RandomHorizontalFlip implements PixelTransform {
+        private final long seed;
         private final Random random;
 
         public RandomHorizontalFlip(long seed) {
+            this.seed = seed;
             this.random = new Random(seed);
+        }
+
+        @Override
+        public void startEpoch(int epoch) {
+            random.setSeed(EpochDataset.seedFor(seed, epoch, 1));
         }
 
         @Override
@@ -117,12 +136,19 @@ public final class Augmentation {
     private abstract static class PerImageDraw implements PixelTransform {
         final double factor;
         private final String kerasName;
+        private final long seed;
         private final Random random;
 
         PerImageDraw(String kerasName, double factor, long seed) {
             this.kerasName = kerasName;
             this.factor = requireFraction(factor, kerasName + " factor");
+            this.seed = seed;
             this.random = new Random(seed);
+        }
+
+        @Override
+        public void startEpoch(int epoch) {
+            random.setSeed(EpochDataset.seedFor(seed, epoch, 1));
         }
 
         /** The setting for a draw in [-1, 1]. */

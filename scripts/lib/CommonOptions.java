@@ -1,10 +1,13 @@
 package lib;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every script shares: picocli adds them to a script through {@code @Mixin}. */
 public class CommonOptions {
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
     @Option(names = "--epochs", paramLabel = "N",
             description = "Passes over the training data (default: the tutorial's).")
     Integer epochs;
@@ -43,6 +46,12 @@ public class CommonOptions {
     /** The largest number of images to take from a split: all of them unless --limit was given. */
     public int limit() {
         return limit == null ? Integer.MAX_VALUE : limit;
+    }
+
+    /** Whether {@code option} was on the command line (rather than left at its default). */
+    public boolean given(String option) {
+        return command != null && command.commandLine() != null && command.commandLine().getParseResult() != null
+                && command.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     public Path output(String runName) {

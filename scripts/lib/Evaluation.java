@@ -29,12 +29,12 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
         int[] correct = new int[classes.size()];
         double lossSum = 0;
         long start = System.nanoTime();
-        boolean live = KerasProgress.interactive();
+        boolean live = Terminal.isInteractive(System.out);
         Loss loss = Loss.softmaxCrossEntropyLoss();
         try (NDManager manager = model.getNDManager().newSubManager()) {
             ParameterStore parameters = new ParameterStore(manager, false);
             int step = 0;
-            for (Batch batch : images.toDataset(manager, batchSize, false).getData(manager)) {
+            for (Batch batch : images.inOrder(manager, batchSize).getData(manager)) {
                 NDArray labels = batch.getLabels().head();
                 NDArray scores = model.getBlock().forward(parameters, batch.getData(), false).head();
                 // The loss comes back as the batch's mean: weight it by the batch's size, as Keras does.

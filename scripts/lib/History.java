@@ -29,11 +29,21 @@ public final class History {
 
     public void add(int epoch, double loss, double accuracy, double validationLoss, double validationAccuracy, double seconds) {
         table.intColumn("epoch").append(epoch);
-        table.doubleColumn("loss").append(round(loss, 4));
-        table.doubleColumn("accuracy").append(round(accuracy, 4));
-        table.doubleColumn("val_loss").append(round(validationLoss, 4));
-        table.doubleColumn("val_accuracy").append(round(validationAccuracy, 4));
+        table.doubleColumn("loss").append(loss);
+        table.doubleColumn("accuracy").append(accuracy);
+        table.doubleColumn("val_loss").append(validationLoss);
+        table.doubleColumn("val_accuracy").append(validationAccuracy);
         table.doubleColumn("seconds").append(round(seconds, 1));
+    }
+
+    /** A history of its own with the same rows. */
+    public History copy() {
+        return new History(table.copy());
+    }
+
+    /** The first {@code count} epochs. */
+    public History first(int count) {
+        return new History(table.first(count));
     }
 
     public Table table() {
@@ -93,8 +103,13 @@ public final class History {
         return Math.round(value * scale) / scale;
     }
 
+    /** The table with four decimals, as Keras prints it (the CSV keeps every digit). */
     @Override
     public String toString() {
-        return table.printAll();
+        Table rounded = table.copy();
+        for (String column : COLUMNS.subList(1, 5)) {
+            rounded.replaceColumn(column, rounded.doubleColumn(column).map(value -> round(value, 4)));
+        }
+        return rounded.printAll();
     }
 }

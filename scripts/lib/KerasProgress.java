@@ -24,23 +24,21 @@ public final class KerasProgress extends TrainingListenerAdapter {
     private final int steps;
     private final boolean live;
     private final PrintStream out;
-    private final History history = new History();
+    private final History history;
     private int epoch;
     private int step;
     private long epochStart;
     private long lastDraw;
 
-    public KerasProgress(int epochs, int steps) {
-        this(epochs, steps, interactive(), System.out);
+    /** Progress of a run that has done the epochs in {@code soFar} and goes on to epoch {@code epochs}. */
+    public KerasProgress(History soFar, int epochs, int steps) {
+        this(soFar, epochs, steps, Terminal.isInteractive(System.out), System.out);
     }
 
-    /** A moving bar only makes sense on a terminal; logs and CI get one line an epoch. */
-    static boolean interactive() {
-        return System.console() != null && System.getenv("CI") == null && !"dumb".equals(System.getenv("TERM"));
-    }
-
-    /** Progress for {@code epochs} epochs of {@code steps} steps, printed to {@code out}, the bar moving if {@code live}. */
-    public KerasProgress(int epochs, int steps, boolean live, PrintStream out) {
+    /** As above, printed to {@code out}, the bar moving if {@code live}. */
+    public KerasProgress(History soFar, int epochs, int steps, boolean live, PrintStream out) {
+        this.history = soFar.copy();
+        this.epoch = soFar.epochs();
         this.epochs = epochs;
         this.steps = steps;
         this.live = live;
@@ -78,8 +76,13 @@ public final class KerasProgress extends TrainingListenerAdapter {
         float validationAccuracy = result.getValidateEvaluation("Accuracy");
         out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
                 live ? "\r" : "", counter(), seconds, seconds * 1000 / step, loss, accuracy, validationLoss, validationAccuracy);
-        history.add(++epoch, loss, accuracy, validationLoss, validationAccuracy, seconds);
+        // Float.toString gives the shortest decimal that is exactly this float: every digit it has, none it hasn't.
+        history.add(++epoch, exact(loss), exact(accuracy), exact(validationLoss), exact(validationAccuracy), seconds);
         step = 0;
+    }
+
+    private static double exact(float value) {
+        return Double.parseDouble(Float.toString(value));
     }
 
     private String counter() {

@@ -8,12 +8,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.BatchSampler;
 import ai.djl.translate.Pipeline;
 import ai.djl.translate.Transform;
 import ai.djl.translate.TranslateException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -56,20 +58,31 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
     }
 
     /**
-     * A DJL dataset that serves shuffled (or ordered) batches of (N, C, H, W) floats in [0, 1] and
-     * their labels; {@code augmentation} runs on each batch after scaling.
+     * A DJL dataset for training: batches of (N, C, H, W) floats in [0, 1] and their labels, the
+     * images in a new random order each epoch, {@code augmentation} run on each batch after
+     * scaling. Its draws come from {@code seed} and the epoch's number ({@link EpochDataset#startEpoch}).
      */
-    public ArrayDataset toDataset(NDManager manager, int batchSize, boolean shuffle, Transform... augmentation) {
-        NDArray images = bytes(manager);
-        NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
+    public EpochDataset shuffled(NDManager manager, int batchSize, long seed, Transform... augmentation) {
+        EpochDataset.Shuffle shuffle = new EpochDataset.Shuffle(seed);
+        List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle));
         Pipeline pipeline = new Pipeline(new ToTensor());
-        if (augmentation.length > 0) pipeline.add(Augmentation.inOnePass(augmentation));
-        return new ArrayDataset.Builder()
-                .setData(images)
-                .optLabels(labelArray)
-                .setSampling(batchSize, shuffle) // keeps the last, smaller batch, as Keras does
-                .optPipeline(pipeline)
-                .build();
+        if (augmentation.length > 0) {
+            Transform onePass = Augmentation.inOnePass(augmentation);
+            pipeline.add(onePass);
+            draws.add((EpochDataset.EpochSeeded) onePass);
+        }
+        return new EpochDataset(builder(manager, pipeline)
+                .setSampling(new BatchSampler(shuffle, batchSize, false)), draws); // keeps the last, smaller batch, as Keras does
+    }
+
+    /** A DJL dataset that serves the images in their order, for validation, evaluation and figures. */
+    public ArrayDataset inOrder(NDManager manager, int batchSize) {
+        return builder(manager, new Pipeline(new ToTensor())).setSampling(batchSize, false).build();
+    }
+
+    private ArrayDataset.Builder builder(NDManager manager, Pipeline pipeline) {
+        NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
+        return new ArrayDataset.Builder().setData(bytes(manager)).optLabels(labelArray).optPipeline(pipeline);
     }
 
     /** All the images as the model sees them: (N, C, H, W), pixels in [0, 1]. */
@@ -91,7 +104,7 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
     /** The first batch {@link #toDataset} serves, unshuffled: images and labels, as training sees them. */
     public NDList firstBatch(NDManager manager, int batchSize) {
         try {
-            Batch batch = toDataset(manager, batchSize, false).getData(manager).iterator().next();
+            Batch batch = inOrder(manager, batchSize).getData(manager).iterator().next();
             return new NDList(batch.getData().head(), batch.getLabels().head());
         } catch (IOException | TranslateException e) {
             throw new IllegalStateException(e);

@@ -19,7 +19,11 @@ public final class Launcher {
 
     /** Runs {@code script} with {@code args} and returns its exit code: 0 done, 2 bad input, 1 a bug. */
     public static int execute(Object script, PrintWriter err, String... args) {
+        // DJL would otherwise look for a cloud's metadata service and may report usage: neither is wanted here.
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
         CommandLine commandLine = new CommandLine(script);
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
+                Terminal.isInteractive(System.out) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         commandLine.getCommandSpec().version("cnn-lessons 1.0");
         commandLine
                 .setErr(err)
@@ -30,6 +34,9 @@ public final class Launcher {
                     return 2;
                 })
                 .setExecutionStrategy(parsed -> {
+                    // --help and --version answer at once, before MXNet starts.
+                    Integer helpExitCode = CommandLine.executeHelpRequest(parsed);
+                    if (helpExitCode != null) return helpExitCode;
                     CommonOptions options = commonOptions(parsed.commandSpec());
                     if (options != null) {
                         try {
@@ -37,7 +44,7 @@ public final class Launcher {
                         } catch (BadInputException e) {
                             throw new ParameterException(parsed.commandSpec().commandLine(), e.getMessage());
                         }
-                        prepareRuntime(options);
+                        prepareRuntime(options, !(script instanceof WithoutEngine));
                     }
                     return new CommandLine.RunLast().execute(parsed);
                 });
@@ -58,8 +65,11 @@ public final class Launcher {
                 .findFirst().orElse(null);
     }
 
-    private static void prepareRuntime(CommonOptions options) {
+    /** A script that needs no deep-learning engine (it only draws or reads files): it runs on any machine. */
+    public interface WithoutEngine {}
+
+    private static void prepareRuntime(CommonOptions options, boolean engine) {
         if (!options.show) System.setProperty("java.awt.headless", "true");
-        MxnetRuntime.prepare(options.threads);
+        if (engine) MxnetRuntime.prepare(options.threads);
     }
 }

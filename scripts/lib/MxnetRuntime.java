@@ -19,6 +19,7 @@ public final class MxnetRuntime {
      * loads MXNet's native library, which reads these settings once.
      */
     public static void prepare(Integer threads) {
+        requireSupportedPlatform();
         if (threads != null || System.getenv("OMP_NUM_THREADS") == null) {
             if (threads == null) threads = Runtime.getRuntime().availableProcessors();
             // MXNet uses only half the cores on x86 (it assumes hyper-threading) unless told otherwise.
@@ -38,6 +39,24 @@ public final class MxnetRuntime {
     }
 
     private static String threadCount;
+
+    /** MXNet's native library exists for x86-64 only: no Apple Silicon, no ARM Linux. */
+    static void requireSupportedPlatform() {
+        String arch = System.getProperty("os.arch");
+        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+            throw new BadInputException("MXNet has no build for " + platform() + "; the lessons that train or use a"
+                    + " network need an x86-64 machine (Linux, Windows or an Intel Mac); plot-history runs anywhere");
+        }
+    }
+
+    private static String platform() {
+        return System.getProperty("os.name") + " on " + System.getProperty("os.arch");
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
 
     /** The number of threads MXNet was told to compute with (OMP_NUM_THREADS), once prepared. */
     public static String threads() {
@@ -71,6 +90,9 @@ public final class MxnetRuntime {
         LIBC.dup2(devNull, 2);
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.zeros(new Shape(1)); // the first array starts the engine
+        } catch (RuntimeException | LinkageError e) {
+            throw new BadInputException("MXNet could not start on " + platform() + " (" + rootMessage(e)
+                    + "); the lessons need MXNet's native library for this machine, from Maven Central");
         } finally {
             LIBC.dup2(savedStderr, 2);
             LIBC.close(devNull);

@@ -1,0 +1,361 @@
+package lib;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A run's folder: its weights, {@code history.csv}, {@code manifest.json} and curves. After every
+ * epoch it holds a complete checkpoint, written so that a crash at any instant leaves the previous
+ * epoch's or the new one's, never a mix: the new weights go to a file of their own, then the history,
+ * then the manifest (the moment the new epoch counts), and only then is the old weights file removed.
+ * A new run never lands in a folder holding another ({@code --overwrite} replaces it,
+ * {@code --resume} continues it), and {@code evaluate} loads exactly the weights the manifest names.
+ */
+public final class RunFolder implements Training.Checkpoints {
+    public static final String HISTORY = "history.csv";
+
+    private final Path dir;
+    private final TutorialRun run;
+    private final History soFar;
+    private final int epochs;
+    private Manifest manifest;
+    private volatile int epochsDone;
+    private volatile boolean training;
+
+    private RunFolder(Path dir, TutorialRun run, Manifest manifest, History soFar) {
+        this.dir = dir;
+        this.run = run;
+        this.manifest = manifest;
+        this.soFar = soFar;
+        this.epochs = manifest.epochsPlanned();
+        this.epochsDone = manifest.epochsDone();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * The folder for training {@code run}: {@code --output}, else {@code output/<run>} (a quick look
+     * with {@code --limit} gets {@code output/<run>-quick}). A new run needs an empty or new folder
+     * (or {@code --overwrite}); {@code --resume} takes the seed, batch size and limit of the
+     * checkpoint into {@code options} and refuses ones given that contradict it.
+     */
+    public static RunFolder forTraining(TutorialRun run, CommonOptions options, TrainingOptions training) {
+        if (training.resume && training.overwrite) throw new BadInputException("--resume and --overwrite contradict each other: pick one");
+        Path dir = options.output != null ? options.output : run.defaultOutput(options.limit != null);
+        return training.resume ? resume(dir, run, options) : start(dir, run, options, training.overwrite);
+    }
+
+    private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite) {
+        List<Path> contents = contents(dir).stream().filter(path -> !path.getFileName().toString().startsWith(".")).toList();
+        if (!contents.isEmpty()) {
+            boolean holdsRun = Files.isRegularFile(dir.resolve(Manifest.FILE));
+            if (!overwrite) {
+                String what = holdsRun ? "already holds a run" : "is not empty";
+                throw new BadInputException(dir, what + "; add --resume to continue it, --overwrite to replace it, or choose another --output");
+            }
+            Path foreign = contents.stream().filter(path -> !writtenByARun(path)).findFirst().orElse(null);
+            if (foreign != null) {
+                throw new BadInputException(dir, "holds " + foreign.getFileName() + ", which no run writes; --overwrite only replaces run folders: choose another --output");
+            }
+        }
+        deleteAll(contents(dir)); // with --overwrite, the old run; else leftovers of an interrupted write
+        requireWritable(dir);
+        Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
+                options.seed, options.batchSize, threads(), options.limit, run.augment(), null, null, null, null,
+                versions(), null);
+        return new RunFolder(dir, run, manifest, new History());
+    }
+
+    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options) {
+        if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder: nothing to resume; start a new run without --resume");
+        Manifest manifest = Manifest.read(dir);
+        if (!manifest.run().equals(run.name()) || !manifest.network().equals(run.network())) {
+            throw new BadInputException(dir, "holds a " + manifest.run() + " run (" + manifest.network() + "), not " + run.name()
+                    + "; resume it with its own script, or choose another --output");
+        }
+        refuseIfGiven(options, "--seed", manifest.seed(), options.seed);
+        refuseIfGiven(options, "--batch-size", manifest.batchSize(), options.batchSize);
+        if (options.given("--limit") && !options.limit.equals(manifest.limit())) {
+            throw contradiction("--limit " + options.limit, "limit " + (manifest.limit() == null ? "none" : manifest.limit()));
+        }
+        options.seed = manifest.seed();
+        options.batchSize = manifest.batchSize();
+        options.limit = manifest.limit();
+        int epochs = options.given("--epochs") ? options.epochs(run.epochs()) : manifest.epochsPlanned();
+        if (epochs < manifest.epochsDone()) {
+            throw new BadInputException(dir, "the run has done " + manifest.epochsDone() + " epochs already, more than --epochs " + epochs);
+        }
+        requireIntact(dir, manifest);
+        History history = readHistory(dir, manifest);
+        removeLeftovers(dir, manifest);
+        requireWritable(dir);
+        if (threads() != manifest.threads()) {
+            System.out.println("Note: this run was trained with " + manifest.threads() + " threads and goes on with " + threads()
+                    + " (--threads): the weights will differ in the last digits from a run that never stopped.");
+        }
+        RunFolder folder = new RunFolder(dir, run, manifest.withProgress(manifest.epochsDone(), epochs, manifest.weights(),
+                manifest.weightsSha256(), manifest.updated()), history);
+        if (folder.isComplete()) {
+            System.out.println("The run in " + dir + " is finished: " + manifest.epochsDone() + " of " + epochs
+                    + " epochs done. Add --epochs N to train it further.");
+        } else {
+            System.out.println("Resuming the run in " + dir + " after epoch " + manifest.epochsDone() + " of " + epochs + ".");
+        }
+        return folder;
+    }
+
+    private static void refuseIfGiven(CommonOptions options, String option, int saved, int given) {
+        if (options.given(option) && saved != given) throw contradiction(option + " " + given, option.substring(2) + " " + saved);
+    }
+
+    private static BadInputException contradiction(String given, String saved) {
+        return new BadInputException(given + " contradicts the checkpoint, which was trained with " + saved
+                + "; leave the option out to resume, or start a new run with --overwrite or another --output");
+    }
+
+    /** Whether every planned epoch is done: a finished run has nothing to resume. */
+    public boolean isComplete() {
+        return epochsDone >= epochs;
+    }
+
+    /** Records which data the run learns from; a resumed run must learn from the same. */
+    public void recordData(Path source, DataSplits data) {
+        String checksum = TutorialRun.checksum(data);
+        if (manifest.dataChecksum() != null && !manifest.dataChecksum().equals(checksum)) {
+            throw new BadInputException(source, "is not the data this run was trained on (" + manifest.dataSource()
+                    + "); pass that data with --data-dir, or start a new run");
+        }
+        manifest = manifest.withData(source.toAbsolutePath().toString(), checksum);
+    }
+
+    /**
+     * The model to train: the run's network with Keras's initial weights for a new run, the
+     * checkpoint's weights for a resumed one. From here until the last epoch, Ctrl-C says where the
+     * checkpoint is and how to resume it.
+     */
+    public Model model(Shape imageShape) {
+        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(), imageShape) : loadModel(dir, manifest);
+        if (!training) {
+            training = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(this::reportIfStopped));
+        }
+        return model;
+    }
+
+    @Override
+    public History soFar() {
+        return soFar;
+    }
+
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    /** The checkpoint after an epoch: weights, history, then the manifest that makes them count. */
+    @Override
+    public void save(Model model, History history) {
+        int epoch = history.epochs();
+        String weights = String.format("%s-%04d.params", run.network(), epoch);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + dir + ": " + e.getMessage(), e);
+        }
+        model.setProperty("Epoch", String.valueOf(epoch));
+        saveWeights(model, dir.resolve(weights));
+        history.writeCsv(dir.resolve(HISTORY));
+        manifest = manifest.withProgress(epoch, epochs, weights, sha256(dir.resolve(weights)),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        manifest.write(dir);
+        epochsDone = epoch;
+        removeLeftovers(dir, manifest);
+    }
+
+    /** The accuracy and loss curves, drawn from the history; a chart that fails costs a warning, not the run. */
+    public void drawCurves(History history) {
+        try {
+            Charts.saveCurves(history, run.title(), dir);
+            System.out.println("Saved " + manifest.weights() + ", " + HISTORY + ", " + Manifest.FILE + ", accuracy.png and loss.png in " + dir);
+        } catch (RuntimeException e) {
+            System.out.println("Saved " + manifest.weights() + ", " + HISTORY + " and " + Manifest.FILE + " in " + dir);
+            System.err.println("warning: the curves could not be drawn (" + e.getMessage() + ")");
+        }
+    }
+
+    private void reportIfStopped() {
+        if (!training || isComplete()) return;
+        String folder = dir.toString();
+        System.out.flush();
+        if (epochsDone == 0) {
+            System.err.println("\nStopped before the first epoch ended: nothing was saved in " + folder + ".");
+        } else {
+            System.err.println("\nStopped after epoch " + epochsDone + " of " + epochs + ": the checkpoint in " + folder
+                    + " holds it. Resume with: ./jbang " + run.command() + " --resume --output " + folder);
+        }
+    }
+
+    /** A saved run, as {@code evaluate} and the other scripts that use a trained model see it. */
+    public record Saved(Path dir, Manifest manifest, TutorialRun run) {
+        public Model loadModel() {
+            return RunFolder.loadModel(dir, manifest);
+        }
+    }
+
+    /** The run in {@code dir}, its manifest and weights checked; bad input if anything does not fit. */
+    public static Saved open(Path dir) {
+        if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder; train a model first, or pass --model DIR");
+        Manifest manifest = Manifest.read(dir);
+        TutorialRun run = TutorialRun.named(manifest.run());
+        if (run == null || !run.network().equals(manifest.network())) {
+            throw new BadInputException(dir.resolve(Manifest.FILE), "names a run (" + manifest.run() + ", " + manifest.network() + ") that these scripts do not know");
+        }
+        requireIntact(dir, manifest);
+        return new Saved(dir, manifest, run);
+    }
+
+    private static Model loadModel(Path dir, Manifest manifest) {
+        Model model = Model.newInstance(manifest.network());
+        model.setBlock(Models.network(manifest.network()));
+        try {
+            model.load(dir, manifest.network(), Map.of("epoch", String.valueOf(manifest.epochsDone())));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new BadInputException(dir.resolve(manifest.weights()), "the saved " + manifest.network() + " weights cannot be loaded (" + e.getMessage() + ")");
+        }
+        return model;
+    }
+
+    /** The weights file the manifest names exists and is the one it describes, byte for byte. */
+    private static void requireIntact(Path dir, Manifest manifest) {
+        Path weights = dir.resolve(manifest.weights());
+        String expected = String.format("%s-%04d.params", manifest.network(), manifest.epochsDone());
+        if (!manifest.weights().equals(expected)) {
+            throw new BadInputException(dir.resolve(Manifest.FILE), "names weights " + manifest.weights() + " for epoch " + manifest.epochsDone() + ", expected " + expected);
+        }
+        if (!Files.isRegularFile(weights)) throw new BadInputException(weights, "missing: the checkpoint is incomplete");
+        if (!sha256(weights).equals(manifest.weightsSha256())) {
+            throw new BadInputException(weights, "corrupt or truncated: its SHA-256 is not the one the manifest recorded");
+        }
+    }
+
+    private static History readHistory(Path dir, Manifest manifest) {
+        History history = History.readCsv(dir.resolve(HISTORY));
+        if (history.epochs() < manifest.epochsDone()) {
+            throw new BadInputException(dir.resolve(HISTORY), "has " + history.epochs() + " epochs, the manifest " + manifest.epochsDone());
+        }
+        // A crash between writing the history and the manifest leaves one row more than the checkpoint holds.
+        return history.first(manifest.epochsDone());
+    }
+
+    /** Weights files of other epochs and the temporary files of an interrupted write. */
+    private static void removeLeftovers(Path dir, Manifest manifest) {
+        for (Path path : contents(dir)) {
+            String name = path.getFileName().toString();
+            boolean otherWeights = name.endsWith(".params") && !name.equals(manifest.weights());
+            if (otherWeights || name.startsWith(".")) deleteAll(List.of(path));
+        }
+    }
+
+    private static void saveWeights(Model model, Path target) {
+        Path staging = null;
+        try {
+            staging = Files.createTempDirectory(target.getParent(), ".weights");
+            model.save(staging, model.getName());
+            Files.move(staging.resolve(target.getFileName()), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the weights in " + target.getParent() + ": " + e.getMessage(), e);
+        } finally {
+            if (staging != null) deleteAll(List.of(staging));
+        }
+    }
+
+    private static boolean writtenByARun(Path path) {
+        String name = path.getFileName().toString();
+        return name.startsWith(".") || name.endsWith(".params") || name.endsWith(".png") || name.endsWith(".csv")
+                || name.equals(Manifest.FILE);
+    }
+
+    /** Creates {@code dir} and a file in it to be sure a checkpoint can be written, and leaves no trace of a new folder. */
+    private static void requireWritable(Path dir) {
+        try {
+            Path created = Files.exists(dir) ? null : dir.toAbsolutePath();
+            while (created != null && created.getParent() != null && !Files.exists(created.getParent())) created = created.getParent();
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".probe", ".part"));
+            if (created != null) deleteAll(List.of(created)); // made again at the first checkpoint
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException(dir, "cannot be written (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose another --output");
+        }
+    }
+
+    private static List<Path> contents(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) throw new BadInputException(dir, "is a file, not a folder; choose another --output");
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new BadInputException(dir, "cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void deleteAll(List<Path> paths) {
+        for (Path path : paths) {
+            try (Stream<Path> tree = Files.walk(path)) {
+                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new BadInputException(file, "cannot be read (" + e.getMessage() + ")");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int threads() {
+        String threads = MxnetRuntime.threads();
+        return threads == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+    }
+
+    private static Map<String, String> versions() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("djl", Engine.getDjlVersion());
+        Engine engine = Engine.getInstance();
+        versions.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return versions;
+    }
+}
