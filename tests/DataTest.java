@@ -88,7 +88,7 @@ class DataTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Long> sizes = new ArrayList<>();
             int seen = 0;
-            for (Batch batch : data.toDataset(manager, 32, false).getData(manager)) {
+            for (Batch batch : data.inOrder(manager, 32).getData(manager)) {
                 NDArray x = batch.getData().head();
                 NDArray y = batch.getLabels().head();
                 long n = x.getShape().get(0);
@@ -116,7 +116,7 @@ class DataTest {
     void colourBatchesPutChannelsFirst() throws Exception {
         LabeledImages data = images(3, 2, 4, 3); // stored height x width x channels
         try (NDManager manager = NDManager.newBaseManager()) {
-            Batch batch = data.toDataset(manager, 8, false).getData(manager).iterator().next();
+            Batch batch = data.inOrder(manager, 8).getData(manager).iterator().next();
             NDArray x = batch.getData().head();
             assertEquals(new Shape(3, 3, 2, 4), x.getShape());
             float[] values = x.toFloatArray();
@@ -142,7 +142,7 @@ class DataTest {
         LabeledImages data = new LabeledImages(pixels, labels, 1, 1, 1, NAMES);
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Integer> order = new ArrayList<>();
-            for (Batch batch : data.toDataset(manager, 16, true).getData(manager)) {
+            for (Batch batch : data.shuffled(manager, 16, 42).getData(manager)) {
                 float[] x = batch.getData().head().toFloatArray();
                 float[] y = batch.getLabels().head().toFloatArray();
                 for (int i = 0; i < x.length; i++) {

@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,15 +23,20 @@ class HistoryTest {
     }
 
     @Test
-    void valuesAreRoundedTo4Decimals() {
+    void valuesKeepEveryDigitAndSecondsOneDecimal() {
         History history = sample();
-        assertArrayEquals(new double[] {0.8611, 0.5, 0.1234}, history.column("loss"));
-        assertArrayEquals(new double[] {0.6837, 0.873, 1.0}, history.column("accuracy"));
-        assertArrayEquals(new double[] {0.57, 0.4124, 0.3}, history.column("val_loss"));
-        assertArrayEquals(new double[] {0.7888, 0.85, 0.9111}, history.column("val_accuracy"));
+        assertArrayEquals(new double[] {0.861149, 0.5000001192092896, 0.123449}, history.column("loss"));
+        assertArrayEquals(new double[] {0.57004, 0.41239, 0.3}, history.column("val_loss"));
         assertArrayEquals(new double[] {52.3, 49.9, 50.0}, history.column("seconds"));
         assertEquals(3, history.epochs());
-        assertEquals(0.9111, history.last("val_accuracy"));
+        assertEquals(0.91114, history.last("val_accuracy"));
+    }
+
+    @Test
+    void printedWithFourDecimalsAsKerasPrintsThem() {
+        String printed = sample().toString();
+        assertTrue(printed.contains("0.8611") && printed.contains("0.4124") && printed.contains("0.9111"), printed);
+        assertFalse(printed.contains("0.861149"), printed);
     }
 
     @Test
@@ -52,7 +58,7 @@ class HistoryTest {
 
         List<String> lines = Files.readAllLines(file);
         assertEquals("epoch,loss,accuracy,val_loss,val_accuracy,seconds", lines.get(0));
-        assertEquals("2,0.5,0.873,0.4124,0.85,49.9", lines.get(2));
+        assertEquals("2,0.5000001192092896,0.8730000257492065,0.41239,0.85,49.9", lines.get(2));
         assertEquals(4, lines.size());
         assertEquals(List.of("history.csv"), TestFiles.list(file.getParent()), "temporary file left behind");
 

@@ -28,6 +28,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 public class RunTests {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
+        // The tests compute under the scripts' settings (threads, engine, memory), set before any test starts MXNet.
+        System.setProperty("ai.djl.offline", "true");
+        lib.MxnetRuntime.prepare(null);
         Path jar = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         if (args.length == 0) {

@@ -40,7 +40,7 @@ class TrainingTest {
         try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
                 NDManager manager = NDManager.newBaseManager()) {
             int epochs = 8;
-            History history = Training.fit(model, train.toDataset(manager, 8, true), validation.toDataset(manager, 8, false),
+            History history = Training.fit(model, train.shuffled(manager, 8, 42), validation.inOrder(manager, 8),
                     epochs, 8, imageShape);
 
             assertEquals(epochs, history.epochs());
@@ -75,8 +75,8 @@ class TrainingTest {
                 NDManager manager = NDManager.newBaseManager()) {
             System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
             // 100 images at batch 32: three full batches and one of 4, as Keras counts them.
-            Training.fit(model, brightnessClasses(100, 4).toDataset(manager, 32, true),
-                    brightnessClasses(40, 5).toDataset(manager, 32, false), 2, 32, imageShape);
+            Training.fit(model, brightnessClasses(100, 4).shuffled(manager, 32, 42),
+                    brightnessClasses(40, 5).inOrder(manager, 32), 2, 32, imageShape);
         } finally {
             System.setOut(original);
         }

@@ -1,6 +1,5 @@
 package lib;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -16,14 +15,8 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The tutorial's two CNNs, built the way Keras builds them, and a Keras-style summary. */
 public final class Models {
@@ -114,47 +107,6 @@ public final class Models {
         lines.add(String.format("Total params: %,d", total));
         lines.add(rule);
         return String.join(System.lineSeparator(), lines);
-    }
-
-    /** Saves the trained weights as DJL's {@code <name>-<epoch>.params} in {@code dir}, never half-written. */
-    public static void save(Model model, Path dir) {
-        Path staging = null;
-        try {
-            Files.createDirectories(dir);
-            staging = Files.createTempDirectory(dir, ".model");
-            model.save(staging, model.getName());
-            try (Stream<Path> files = Files.list(staging)) {
-                for (Path file : files.toList()) {
-                    Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the model in " + dir, e);
-        } finally {
-            if (staging != null) staging.toFile().delete();
-        }
-    }
-
-    /** Loads a model that a training script saved in {@code dir}, rebuilding the network its name says. */
-    public static Model load(Path dir) {
-        if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder; train a model first, or pass --model DIR");
-        for (String name : List.of(FASHION_MNIST, CIFAR10)) {
-            try (Stream<Path> files = Files.list(dir)) {
-                if (files.noneMatch(f -> f.getFileName().toString().matches(name + "-\\d+\\.params"))) continue;
-            } catch (IOException e) {
-                throw new BadInputException(dir, "cannot be read (" + e.getMessage() + ")");
-            }
-            Model model = Model.newInstance(name);
-            model.setBlock(network(name));
-            try {
-                model.load(dir, name);
-            } catch (IOException | MalformedModelException | RuntimeException e) {
-                model.close();
-                throw new BadInputException(dir, "the saved " + name + " model cannot be loaded (" + e.getMessage() + ")");
-            }
-            return model;
-        }
-        throw new BadInputException(dir, "holds no " + FASHION_MNIST + "-NNNN.params or " + CIFAR10 + "-NNNN.params file");
     }
 
     /** How many numbers {@code net} learns: every weight and bias of every layer. */

@@ -41,7 +41,7 @@ public final class MxnetRuntime {
     private static String threadCount;
 
     /** MXNet's native library exists for x86-64 only: no Apple Silicon, no ARM Linux. */
-    static void requireSupportedPlatform() {
+    public static void requireSupportedPlatform() {
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             throw new BadInputException("MXNet has no build for " + platform() + "; the lessons that train or use a"

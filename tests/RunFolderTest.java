@@ -1,0 +1,221 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import lib.CommonOptions;
+import lib.DataSplits;
+import lib.Evaluation;
+import lib.History;
+import lib.Manifest;
+import lib.RunFolder;
+import lib.Training;
+import lib.TrainingOptions;
+import lib.TutorialRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Run folders: checkpoints, --resume, --overwrite, and what evaluate accepts. In process, on tiny made-up data. */
+class RunFolderTest {
+    @TempDir Path temp;
+    Path data;
+    Path out;
+
+    @Command(name = "train")
+    static class Options {
+        @Mixin CommonOptions common;
+        @Mixin TrainingOptions training;
+    }
+
+    @BeforeEach
+    void makeData() throws IOException {
+        data = Files.createDirectories(temp.resolve("data"));
+        TestFiles.fashionMnist(data, 120, 20, false); // 60 training and 60 validation images
+        out = temp.resolve("run");
+    }
+
+    /** What train-fashion-mnist does with these options, its printing kept out of the test log. */
+    private History train(String... args) {
+        Options options = new Options();
+        String[] all = concat(args, "--data-dir", data.toString(), "--output", out.toString());
+        new CommandLine(options).parseArgs(List.of(args).contains("--batch-size") ? all : concat(all, "--batch-size", "16"));
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            TutorialRun run = TutorialRun.FASHION_MNIST;
+            RunFolder folder = RunFolder.forTraining(run, options.common, options.training);
+            if (folder.isComplete()) return null;
+            Engine.getInstance().setRandomSeed(options.common.seed);
+            DataSplits splits = run.dataset().load(options.common.dataDir).limit(options.common.limit());
+            folder.recordData(options.common.dataDir, splits);
+            Shape shape = splits.train().imageShape();
+            try (Model model = folder.model(shape); NDManager manager = NDManager.newBaseManager()) {
+                int batch = options.common.batchSize;
+                return Training.fit(model, splits.train().shuffled(manager, batch, options.common.seed),
+                        splits.validation().inOrder(manager, batch), batch, shape, folder);
+            }
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private byte[] weights(int epoch) throws IOException {
+        return Files.readAllBytes(out.resolve(String.format("fashion-mnist-cnn-%04d.params", epoch)));
+    }
+
+    @Test
+    void aResumedRunEndsWithTheWeightsAndHistoryOfOneThatNeverStopped() throws IOException {
+        History whole = train("--epochs", "3");
+        byte[] wholeWeights = weights(3);
+        String wholeHistory = Files.readString(out.resolve("history.csv"));
+        train("--epochs", "1", "--overwrite");
+        assertEquals(List.of("fashion-mnist-cnn-0001.params", "history.csv", "manifest.json"), TestFiles.list(out));
+        History resumed = train("--resume", "--epochs", "3");
+
+        assertArrayEquals(wholeWeights, weights(3));
+        assertEquals(TestFiles.list(out), List.of("fashion-mnist-cnn-0003.params", "history.csv", "manifest.json"), "older weights removed");
+        assertEquals(withoutSeconds(wholeHistory), withoutSeconds(Files.readString(out.resolve("history.csv"))));
+        assertArrayEquals(whole.column("val_loss"), resumed.column("val_loss"));
+        Manifest manifest = Manifest.read(out);
+        assertEquals(3, manifest.epochsDone());
+        assertEquals("fashion-mnist-cnn-0003.params", manifest.weights());
+    }
+
+    private static List<String> withoutSeconds(String csv) {
+        return csv.lines().map(line -> line.substring(0, line.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void aCrashBetweenHistoryAndManifestLeavesTheEarlierEpochWhole() throws IOException {
+        train("--epochs", "2");
+        byte[] reference = weights(2);
+        String history = Files.readString(out.resolve("history.csv"));
+        train("--epochs", "1", "--overwrite");
+        // What a crash leaves after writing epoch 2's weights and history but before its manifest:
+        // a second weights file, one history row more than the manifest counts, a temporary file.
+        Files.write(out.resolve("fashion-mnist-cnn-0002.params"), new byte[] {1, 2, 3});
+        Files.writeString(out.resolve("history.csv"), history);
+        Files.writeString(out.resolve(".manifest.json.123.part.json"), "{");
+        train("--resume", "--epochs", "2");
+
+        assertArrayEquals(reference, weights(2));
+        assertEquals(withoutSeconds(history), withoutSeconds(Files.readString(out.resolve("history.csv"))));
+        assertEquals(List.of("fashion-mnist-cnn-0002.params", "history.csv", "manifest.json"), TestFiles.list(out));
+    }
+
+    @Test
+    void aNewRunIsRefusedWhereAnotherRunLives() throws IOException {
+        train("--epochs", "2");
+        List<String> before = TestFiles.list(out);
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--seed", "7"), out, "already holds a run", "--resume", "--overwrite", "--output");
+        assertEquals(before, TestFiles.list(out), "nothing deleted");
+        assertTrue(Files.exists(out.resolve("fashion-mnist-cnn-0002.params")));
+
+        train("--epochs", "1", "--seed", "7", "--overwrite");
+        assertEquals(List.of("fashion-mnist-cnn-0001.params", "history.csv", "manifest.json"), TestFiles.list(out), "replaced wholesale");
+        assertEquals(7, Manifest.read(out).seed());
+    }
+
+    @Test
+    void overwriteLeavesAFolderOfOtherFilesAlone() throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--overwrite"), out, "notes.txt", "--output");
+        assertEquals(List.of("notes.txt"), TestFiles.list(out));
+    }
+
+    @Test
+    void resumeRefusesWhatDoesNotFit() throws IOException {
+        TestFiles.assertBadInput(() -> train("--resume"), out, "nothing to resume");
+        Files.createDirectories(out);
+        TestFiles.assertBadInput(() -> train("--resume"), out, "no manifest.json");
+        train("--epochs", "1", "--overwrite");
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2", "--seed", "7"), "--seed 7", "seed 42");
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2", "--batch-size", "8"), "--batch-size 8");
+        TestFiles.assertBadInput(() -> train("--resume", "--overwrite"), "--resume and --overwrite");
+        assertEquals(null, train("--resume"), "a finished run has nothing to resume");
+        Files.writeString(out.resolve("manifest.json"), Files.readString(out.resolve("manifest.json")).replace("\"fashion-mnist\"", "\"cifar10\""));
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2"), out, "holds a cifar10 run");
+    }
+
+    @Test
+    void aDamagedCheckpointIsOneLineOfBadInput() throws IOException {
+        train("--epochs", "1");
+        Path weights = out.resolve("fashion-mnist-cnn-0001.params");
+        byte[] intact = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(intact, intact.length / 2));
+        TestFiles.assertBadInput(() -> RunFolder.open(out), weights, "corrupt or truncated");
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2"), weights, "corrupt or truncated");
+        Files.delete(weights);
+        TestFiles.assertBadInput(() -> RunFolder.open(out), weights, "missing");
+        Files.write(weights, intact);
+        RunFolder.open(out); // whole again
+
+        Path manifest = out.resolve("manifest.json");
+        String text = Files.readString(manifest);
+        Files.writeString(manifest, text.substring(0, text.length() / 2));
+        TestFiles.assertBadInput(() -> RunFolder.open(out), manifest, "not a readable run manifest");
+        Files.writeString(manifest, "{\"format\": 1}");
+        TestFiles.assertBadInput(() -> RunFolder.open(out), manifest, "not a complete run manifest");
+        Files.delete(manifest);
+        TestFiles.assertBadInput(() -> RunFolder.open(out), out, "no manifest.json");
+    }
+
+    @Test
+    void anUnwritableOutputIsReportedBeforeTraining() throws IOException {
+        Path file = Files.writeString(temp.resolve("a-file"), "x");
+        out = file.resolve("run");
+        TestFiles.assertBadInput(() -> train("--epochs", "1"), out, "cannot be written");
+        out = temp.resolve("new").resolve("deeper");
+        Options options = new Options();
+        new CommandLine(options).parseArgs("--output", out.toString());
+        RunFolder.forTraining(TutorialRun.FASHION_MNIST, options.common, options.training);
+        assertFalse(Files.exists(temp.resolve("new")), "a folder made to check it can be written is removed until the first checkpoint");
+    }
+
+    @Test
+    void quickLooksGetAFolderOfTheirOwn() {
+        assertEquals(Path.of("output", "cifar10"), TutorialRun.CIFAR10.defaultOutput(false));
+        assertEquals(Path.of("output", "cifar10-quick"), TutorialRun.CIFAR10.defaultOutput(true));
+    }
+
+    @Test
+    void evaluateLoadsTheWeightsTheManifestNamesAndItsLossIsTheHistorysValidationLoss() throws IOException {
+        History history = train("--epochs", "2");
+        // The validation images, evaluated as evaluate does: 60 images, batches of 16, 16, 16 and 12.
+        DataSplits splits = TutorialRun.Dataset.FASHION_MNIST.load(data);
+        RunFolder.Saved saved = RunFolder.open(out);
+        assertEquals(TutorialRun.FASHION_MNIST, saved.run());
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Model model = saved.loadModel()) {
+            Evaluation evaluation = Evaluation.of(model, splits.validation(), 16);
+            assertEquals(history.last("val_accuracy"), evaluation.accuracy(), 1e-6);
+            // Keras averages the loss over images: the last batch of 12 counts for 12, not for 16.
+            assertEquals(history.last("val_loss"), evaluation.loss(), 1e-6);
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
