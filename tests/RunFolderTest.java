@@ -138,11 +138,13 @@ class RunFolderTest {
     }
 
     @Test
-    void overwriteLeavesAFolderOfOtherFilesAlone() throws IOException {
+    void otherFilesShareTheFolderAndOverwriteLeavesThemAlone() throws IOException {
         Files.createDirectories(out);
-        Files.writeString(out.resolve("notes.txt"), "mine");
-        TestFiles.assertBadInput(() -> train("--epochs", "1", "--overwrite"), out, "notes.txt", "--output");
-        assertEquals(List.of("notes.txt"), TestFiles.list(out));
+        Files.writeString(out.resolve("samples.png"), "lesson 1's grid");
+        train("--epochs", "1");
+        train("--epochs", "1", "--seed", "7", "--overwrite");
+        assertEquals(List.of("fashion-mnist-cnn-0001.params", "history.csv", "manifest.json", "samples.png"), TestFiles.list(out));
+        assertEquals("lesson 1's grid", Files.readString(out.resolve("samples.png")));
     }
 
     @Test

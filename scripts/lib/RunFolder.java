@@ -68,19 +68,13 @@ public final class RunFolder implements Training.Checkpoints {
     }
 
     private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite) {
-        List<Path> contents = contents(dir).stream().filter(path -> !path.getFileName().toString().startsWith(".")).toList();
-        if (!contents.isEmpty()) {
-            boolean holdsRun = Files.isRegularFile(dir.resolve(Manifest.FILE));
-            if (!overwrite) {
-                String what = holdsRun ? "already holds a run" : "is not empty";
-                throw new BadInputException(dir, what + "; add --resume to continue it, --overwrite to replace it, or choose another --output");
-            }
-            Path foreign = contents.stream().filter(path -> !writtenByARun(path)).findFirst().orElse(null);
-            if (foreign != null) {
-                throw new BadInputException(dir, "holds " + foreign.getFileName() + ", which no run writes; --overwrite only replaces run folders: choose another --output");
-            }
+        // Other files (the sample grids of lessons 1 and 4, your own notes) may share the folder and stay.
+        List<Path> runFiles = contents(dir).stream().filter(RunFolder::writtenByARun).toList();
+        boolean holdsRun = runFiles.stream().anyMatch(path -> !isTemporary(path.getFileName().toString()));
+        if (holdsRun && !overwrite) {
+            throw new BadInputException(dir, "already holds a run; add --resume to continue it, --overwrite to replace it, or choose another --output");
         }
-        deleteAll(contents(dir)); // with --overwrite, the old run; else leftovers of an interrupted write
+        deleteAll(runFiles); // with --overwrite, the old run; always, the leftovers of an interrupted write
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
                 options.seed, options.batchSize, threads(), options.limit, run.augment(), null, null, null, null,
@@ -270,12 +264,12 @@ public final class RunFolder implements Training.Checkpoints {
         return history.first(manifest.epochsDone());
     }
 
-    /** Weights files of other epochs and the temporary files of an interrupted write. */
+    /** Weights files of other epochs and the temporary files of an interrupted write (hidden, named after their target). */
     private static void removeLeftovers(Path dir, Manifest manifest) {
         for (Path path : contents(dir)) {
             String name = path.getFileName().toString();
             boolean otherWeights = name.endsWith(".params") && !name.equals(manifest.weights());
-            if (otherWeights || name.startsWith(".")) deleteAll(List.of(path));
+            if (otherWeights || isTemporary(name)) deleteAll(List.of(path));
         }
     }
 
@@ -292,11 +286,18 @@ public final class RunFolder implements Training.Checkpoints {
         }
     }
 
+    /** The files a run writes (weights, history, manifest, curves, evaluation) and half-written ones. */
     private static boolean writtenByARun(Path path) {
         String name = path.getFileName().toString();
-        return name.startsWith(".") || name.endsWith(".params") || name.endsWith(".png") || name.endsWith(".csv")
-                || name.equals(Manifest.FILE);
+        return isTemporary(name) || name.endsWith(".params") || RUN_FILES.contains(name);
     }
+
+    /** {@link AtomicFiles}' hidden ".NAME.*.part*" files and the weights' staging folders. */
+    private static boolean isTemporary(String name) {
+        return name.startsWith(".") && (name.contains(".part") || name.startsWith(".weights"));
+    }
+
+    private static final List<String> RUN_FILES = List.of(Manifest.FILE, HISTORY, "accuracy.png", "loss.png", "evaluation.csv");
 
     /** Creates {@code dir} and a file in it to be sure a checkpoint can be written, and leaves no trace of a new folder. */
     private static void requireWritable(Path dir) {
