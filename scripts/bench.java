@@ -99,7 +99,7 @@ class Bench implements Callable<Integer> {
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
         System.out.printf("Batch size %d, %d warm-up and %d timed steps a path, OMP_NUM_THREADS=%s%n",
-                options.batchSize, warmup, steps, lib.MxnetRuntime.threads());
+                options.batchSize, warmup, steps, lib.Engines.threads());
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(run.dataset().locate(options.dataDir)).limit(options.limit());

@@ -78,6 +78,119 @@ class DownloadsTest {
         }
     }
 
+    /**
+     * A web server on the loopback address serving {@code content} at /data.bin: it honours range
+     * requests when {@code ranges} is set, and closes the connection after {@code cutAfter} bytes
+     * of a response when that is not negative. It records each request's Range header.
+     */
+    private static final class LoopbackServer implements AutoCloseable {
+        final java.net.ServerSocket socket;
+        final List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile int cutAfter = -1;
+
+        LoopbackServer(byte[] content, boolean honourRanges) throws IOException {
+            socket = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+            Thread thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket client = socket.accept()) {
+                        serve(client, content, honourRanges);
+                    } catch (IOException e) {
+                        // closed, or the client hung up
+                    }
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void serve(java.net.Socket client, byte[] content, boolean honourRanges) throws IOException {
+            java.io.BufferedReader request = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            String range = null;
+            for (String line; (line = request.readLine()) != null && !line.isEmpty(); ) {
+                if (line.toLowerCase().startsWith("range:")) range = line.substring(6).trim();
+            }
+            ranges.add(String.valueOf(range));
+            int from = 0;
+            String status = "200 OK";
+            String extra = "";
+            if (honourRanges && range != null && range.matches("bytes=\\d+-")) {
+                from = Integer.parseInt(range.substring(6, range.length() - 1));
+                if (from >= content.length) {
+                    client.getOutputStream().write("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return;
+                }
+                status = "206 Partial Content";
+                extra = "Content-Range: bytes " + from + "-" + (content.length - 1) + "/" + content.length + "\r\n";
+            }
+            java.io.OutputStream out = client.getOutputStream();
+            out.write(("HTTP/1.1 " + status + "\r\nContent-Length: " + (content.length - from) + "\r\n" + extra
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            int end = cutAfter < 0 ? content.length : Math.min(content.length, from + cutAfter);
+            out.write(content, from, end - from);
+            out.flush(); // and the socket closes, before the end when cut short
+        }
+
+        java.net.URI uri() {
+            return java.net.URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/data.bin");
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aDownloadCutShortResumesWithARangeRequest() throws IOException {
+        byte[] content = randomBytes(1_000_000);
+        String md5 = Downloads.md5(Files.write(dir.resolve("source.bin"), content));
+        Path target = dir.resolve("cache").resolve("data.bin");
+        try (LoopbackServer server = new LoopbackServer(content, true)) {
+            server.cutAfter = 300_000;
+            TestFiles.assertBadInput(() -> Downloads.fetch(server.uri(), target, md5), "could not download", server.uri());
+            assertEquals(List.of("data.bin.part"), TestFiles.list(target.getParent()), "the part kept for next time, nothing else");
+            assertEquals(300_000, Files.size(target.resolveSibling("data.bin.part")));
+
+            server.cutAfter = -1;
+            Downloads.fetch(server.uri(), target, md5);
+            assertEquals(List.of("null", "bytes=300000-"), server.ranges);
+            assertArrayEquals(content, Files.readAllBytes(target));
+            assertEquals(List.of("data.bin"), TestFiles.list(target.getParent()));
+        }
+    }
+
+    @Test
+    void aServerWithoutRangesSendsTheWholeFileAgain() throws IOException {
+        byte[] content = randomBytes(200_000);
+        String md5 = Downloads.md5(Files.write(dir.resolve("source.bin"), content));
+        Path target = dir.resolve("cache").resolve("data.bin");
+        Files.createDirectories(target.getParent());
+        Files.write(target.resolveSibling("data.bin.part"), java.util.Arrays.copyOf(content, 50_000));
+        try (LoopbackServer server = new LoopbackServer(content, false)) {
+            Downloads.fetch(server.uri(), target, md5);
+            assertEquals(List.of("bytes=50000-"), server.ranges);
+        }
+        assertArrayEquals(content, Files.readAllBytes(target));
+        assertEquals(List.of("data.bin"), TestFiles.list(target.getParent()));
+    }
+
+    @Test
+    void aDamagedPartIsThrownAwayAndTheNextAttemptStartsAfresh() throws IOException {
+        byte[] content = randomBytes(200_000);
+        String md5 = Downloads.md5(Files.write(dir.resolve("source.bin"), content));
+        Path target = dir.resolve("cache").resolve("data.bin");
+        Files.createDirectories(target.getParent());
+        Files.write(target.resolveSibling("data.bin.part"), new byte[50_000]); // zeros, not the file's first bytes
+        Files.writeString(target.resolveSibling(".data.bin.1234.part.bin"), "an older version's temporary file");
+        try (LoopbackServer server = new LoopbackServer(content, true)) {
+            TestFiles.assertBadInput(() -> Downloads.fetch(server.uri(), target, md5), "checksum mismatch");
+            assertEquals(List.of(), TestFiles.list(target.getParent()), "nothing half-written left behind");
+            Downloads.fetch(server.uri(), target, md5);
+            assertEquals(List.of("bytes=50000-", "null"), server.ranges);
+        }
+        assertArrayEquals(content, Files.readAllBytes(target));
+    }
+
     private static byte[] randomBytes(int count) {
         byte[] bytes = new byte[count];
         new Random(11).nextBytes(bytes);

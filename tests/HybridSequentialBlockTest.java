@@ -22,7 +22,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import java.util.ArrayList;
 import java.util.List;
-import lib.HybridSequentialBlock;
+import lib.mxnet.HybridSequentialBlock;
 import lib.Models;
 import lib.Training;
 import org.junit.jupiter.api.Test;
@@ -48,18 +48,22 @@ class HybridSequentialBlockTest {
      * EasyTrain does or not; returns each step's loss, then every weight.
      */
     private static float[] train(SequentialBlock net, boolean withLabels) {
+        return train(net, withLabels, IMAGE);
+    }
+
+    private static float[] train(SequentialBlock net, boolean withLabels, Shape image) {
         Engine.getInstance().setRandomSeed(7); // the same starting weights for every network
         List<Float> numbers = new ArrayList<>();
-        try (Model model = Models.create("net", net, IMAGE);
+        try (Model model = Models.create("net", net, image);
                 Trainer trainer = model.newTrainer(Training.sgdConfig());
                 NDManager manager = NDManager.newBaseManager()) {
-            trainer.initialize(Models.batchOf(BATCH_SIZES[0], IMAGE));
+            trainer.initialize(Models.batchOf(BATCH_SIZES[0], image));
             List<String> names = arrayNames(net); // saved with the weights
             for (int round = 0; round < 2; round++) { // the second round reuses what the first one built
                 for (int step = 0; step < BATCH_SIZES.length; step++) {
                     try (NDManager stepManager = manager.newSubManager()) {
                         Engine.getInstance().setRandomSeed(100 * round + step);
-                        NDArray images = stepManager.randomUniform(0, 1, Models.batchOf(BATCH_SIZES[step], IMAGE));
+                        NDArray images = stepManager.randomUniform(0, 1, Models.batchOf(BATCH_SIZES[step], image));
                         NDArray labels = stepManager.randomInteger(0, 10, new Shape(BATCH_SIZES[step]), DataType.INT32)
                                 .toType(DataType.FLOAT32, false);
                         try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -117,5 +121,54 @@ class HybridSequentialBlockTest {
 
         assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
         assertArrayEquals(expected, actual, "losses and weights after training");
+    }
+
+    @Test
+    void bothTutorialNetworksTrainAsOneGraphToTheSameNumbers() {
+        for (boolean cifar : new boolean[] {false, true}) {
+            Shape image = cifar ? new Shape(3, 32, 32) : new Shape(1, 28, 28);
+            SequentialBlock withGraph = cifar ? Models.cifarCnn() : Models.fashionMnistCnn();
+            SequentialBlock layerByLayer = withoutGraphs(() -> cifar ? Models.cifarCnn() : Models.fashionMnistCnn());
+            assertTrue(withGraph instanceof HybridSequentialBlock);
+            assertFalse(layerByLayer instanceof HybridSequentialBlock, "the switch gives a plain SequentialBlock");
+
+            float[] expected = train(layerByLayer, true, image);
+            float[] actual = train(withGraph, true, image);
+            for (int size : BATCH_SIZES) {
+                assertTrue(((HybridSequentialBlock) withGraph).trainsAsGraph(Models.batchOf(size, image)), "batches of " + size);
+            }
+            assertArrayEquals(expected, actual, (cifar ? "CIFAR-10" : "Fashion-MNIST") + " losses and weights after training");
+        }
+    }
+
+    @Test
+    void aNetworkWithDropoutTrainsLayerByLayerToTheSameNumbers() {
+        java.util.function.Supplier<SequentialBlock> dropout = () -> layers(new HybridSequentialBlock(), false)
+                .add(ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
+        HybridSequentialBlock hybrid = (HybridSequentialBlock) dropout.get();
+        SequentialBlock plain = layers(new SequentialBlock(), false).add(ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
+        float[] expected = train(plain, true);
+        float[] actual = train(hybrid, true);
+
+        assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
+        assertArrayEquals(expected, actual, "losses and weights after training");
+    }
+
+    @Test
+    void theSwitchTurnsGraphsOff() {
+        HybridSequentialBlock hybrid = new HybridSequentialBlock();
+        float[] expected = train(layers(new SequentialBlock(), false), true);
+        float[] actual = withoutGraphs(() -> train(layers(hybrid, false), true));
+        assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
+        assertArrayEquals(expected, actual);
+    }
+
+    private static <T> T withoutGraphs(java.util.function.Supplier<T> action) {
+        System.setProperty("cnn-lessons.graph", "off");
+        try {
+            return action.get();
+        } finally {
+            System.clearProperty("cnn-lessons.graph");
+        }
     }
 }

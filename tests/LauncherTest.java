@@ -116,34 +116,18 @@ class LauncherTest {
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = run(tiny, "--help");
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, code);
-        assertFalse(tiny.called);
-        String help = out.toString(StandardCharsets.UTF_8);
-        assertTrue(help.contains("Usage: tiny") && help.contains("--epochs") && help.contains("--data-dir"), help);
-        assertEquals("", err.toString());
-    }
-
-    @Test
-    void helpAnswersBeforeTheOptionsAreCheckedAndMxnetIsPrepared() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Tiny tiny = new Tiny();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            // --epochs 0 would be refused by the check that runs just before MXNet is set up.
+            // Help answers before anything else: --epochs 0 would be refused by the check that
+            // runs just before MXNet is set up.
             code = run(tiny, "--help", "--epochs", "0");
         } finally {
             System.setOut(original);
         }
         assertEquals(0, code, err.toString());
         assertFalse(tiny.called);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: tiny"));
-        assertFalse(out.toString(StandardCharsets.UTF_8).contains("\u001B["), "no colour codes when output is not a terminal");
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("Usage: tiny") && help.contains("--epochs") && help.contains("--data-dir"), help);
+        assertFalse(help.contains("\u001B["), "no colour codes when output is not a terminal");
+        assertEquals("", err.toString());
     }
 
     @Test
@@ -151,7 +135,7 @@ class LauncherTest {
         String arch = System.getProperty("os.arch");
         try {
             System.setProperty("os.arch", "aarch64");
-            String message = TestFiles.assertBadInput(lib.MxnetRuntime::requireSupportedPlatform, "MXNet has no build for", "aarch64", "plot-history");
+            String message = TestFiles.assertBadInput(lib.mxnet.MxnetRuntime::requireSupportedPlatform, "MXNet has no build for", "aarch64", "plot-history");
             assertEquals(1, message.lines().count(), message);
         } finally {
             System.setProperty("os.arch", arch);

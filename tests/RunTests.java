@@ -30,7 +30,7 @@ public class RunTests {
         System.setProperty("java.awt.headless", "true");
         // The tests compute under the scripts' settings (threads, engine, memory), set before any test starts MXNet.
         System.setProperty("ai.djl.offline", "true");
-        lib.MxnetRuntime.prepare(null);
+        lib.Engines.prepare(null);
         Path jar = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         if (args.length == 0) {

@@ -61,7 +61,7 @@ class TrainingTest {
             assertTrue(history.last("val_accuracy") >= 0.9, "validation accuracy " + history.last("val_accuracy"));
             for (double seconds : history.column("seconds")) assertTrue(seconds >= 0, "seconds " + seconds);
             // The training scripts' route runs the network as one graph (128 images: batches of 8).
-            assertTrue(((lib.HybridSequentialBlock) model.getBlock()).trainsAsGraph(Models.batchOf(8, imageShape)));
+            assertTrue(((lib.mxnet.HybridSequentialBlock) model.getBlock()).trainsAsGraph(Models.batchOf(8, imageShape)));
         }
     }
 

@@ -101,8 +101,14 @@ public final class Cifar10 {
     public static void extract(Path archive, Path target) {
         Path temporary = null;
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            temporary = Files.createTempDirectory(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".part");
+            Path parent = Files.createDirectories(target.toAbsolutePath().getParent());
+            // An extraction stopped half-way (Ctrl-C, a full disk) left its folder: it is of no use, and big.
+            try (Stream<Path> siblings = Files.list(parent)) {
+                for (Path sibling : siblings.toList()) {
+                    if (sibling.getFileName().toString().startsWith("." + target.getFileName() + ".part")) deleteRecursively(sibling);
+                }
+            }
+            temporary = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
             System.err.println("Extracting " + archive + " to " + target);
             try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(archive), 1 << 16))) {
                 for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {

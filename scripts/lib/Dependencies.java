@@ -3,14 +3,11 @@ package lib;
 // The libraries every script uses, with their versions in this one place. JBang reads the //DEPS
 // lines of every file a script lists in //SOURCES, so each script gets them through lib/*.java.
 //
-// MXNet's native library comes as a Maven jar for the machine's OS (linux-x86_64, osx-x86_64 or
-// win-x86_64), so nothing is downloaded when a script runs. On Windows, pass
-// -Dmxnet.classifier=win-x86_64 to jbang.
+// The engine's own code and libraries live in a folder of their own (mxnet/, see lib.Engines).
 
+//SOURCES mxnet/*.java
 //DEPS ai.djl:bom:${djl.version:0.36.0}@pom
 //DEPS ai.djl:api
-//DEPS ai.djl.mxnet:mxnet-engine
-//DEPS ai.djl.mxnet:mxnet-native-mkl:1.9.1:${mxnet.classifier,os.detected.classifier}
 // DJL excludes commons-lang3 from its commons-compress, which needs it to read tar entries with
 // long (GNU or PAX) names: without it such a CIFAR-10 archive fails with NoClassDefFoundError.
 //DEPS org.apache.commons:commons-lang3:3.16.0

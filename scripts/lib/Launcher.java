@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Starts a script: parses its options, sets MXNet up for this machine ({@link MxnetRuntime}), runs it,
+ * Starts a script: parses its options, sets MXNet up for this machine ({@link Engines}), runs it,
  * and turns bad input into one line on stderr and exit code 2 (a stack trace is for bugs, not for a
  * mistyped folder name).
  */
@@ -70,6 +70,6 @@ public final class Launcher {
 
     private static void prepareRuntime(CommonOptions options, boolean engine) {
         if (!options.show) System.setProperty("java.awt.headless", "true");
-        if (engine) MxnetRuntime.prepare(options.threads);
+        if (engine) Engines.prepare(options.threads);
     }
 }

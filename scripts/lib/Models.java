@@ -41,7 +41,7 @@ public final class Models {
 
     private static SequentialBlock convolutionsThenDense(int[] filters, int[] hiddenUnits) {
         // Layer after layer, like Keras's Sequential; trained as one MXNet graph, which is faster.
-        SequentialBlock net = new HybridSequentialBlock();
+        SequentialBlock net = Engines.sequential();
         for (int count : filters) {
             net.add(Conv2d.builder().setFilters(count).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                     .add(Activation.reluBlock())

@@ -346,8 +346,7 @@ public final class RunFolder implements Training.Checkpoints {
     }
 
     private static int threads() {
-        String threads = MxnetRuntime.threads();
-        return threads == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+        return Engines.threads();
     }
 
     private static Map<String, String> versions() {

@@ -1,9 +1,10 @@
-package lib;
+package lib.mxnet;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import lib.BadInputException;
 
 /**
  * MXNet's defaults suit a server; these settings suit the learner's laptop, each measured with

@@ -1,0 +1,184 @@
+package lib.mxnet;
+
+import ai.djl.Device;
+import ai.djl.mxnet.engine.CachedOp;
+import ai.djl.mxnet.engine.MxGradientCollector;
+import ai.djl.mxnet.engine.MxNDArray;
+import ai.djl.mxnet.engine.MxNDManager;
+import ai.djl.mxnet.engine.MxSymbolBlock;
+import ai.djl.mxnet.engine.Symbol;
+import ai.djl.mxnet.jna.JnaUtils;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import com.sun.jna.Pointer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A SequentialBlock that MXNet trains as one graph, like Gluon's {@code HybridSequential} after
+ * {@code hybridize()}. A plain SequentialBlock asks MXNet for each layer in turn, and every request
+ * crosses from Java into MXNet, which then checks shapes, finds memory and notes the step for
+ * backpropagation. Here the first training batch of each shape runs layer by layer as usual while
+ * MXNet records it; the recording becomes a graph (MXNet's "cached op") that runs every later batch
+ * of that shape forwards and backwards in one request each, its memory planned once.
+ *
+ * <p>The graph checks itself before it is used: its inputs are matched to the block's weights by
+ * the names MXNet gave them and by shape, and it is run once on the recorded batch, where its
+ * scores must equal the layer-by-layer ones bit for bit. A network that fails a check (one with
+ * running statistics, or random layers such as Dropout) trains layer by layer, with a note.
+ * Evaluation and prediction always run layer by layer. {@code -Dcnn-lessons.graph=off} or
+ * {@code CNN_LESSONS_GRAPH=off} turns graphs off altogether.
+ */
+public class HybridSequentialBlock extends SequentialBlock {
+    /** One graph per input shape (the last batch of an epoch is smaller); empty: run layer by layer. */
+    private final Map<Shape, Optional<Graph>> graphs = new HashMap<>();
+    private boolean noted;
+
+    /** MXNet's cached op and the weights it takes after the images, in its order. */
+    private record Graph(Pointer cachedOp, List<Parameter> weights) {}
+
+    /** Whether graphs are on: unless the system property or the environment variable says "off". */
+    public static boolean enabled() {
+        String setting = System.getProperty("cnn-lessons.graph", System.getenv("CNN_LESSONS_GRAPH"));
+        return setting == null || !setting.equalsIgnoreCase("off");
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        if (!training || !MxGradientCollector.isRecording() || inputs.size() != 1
+                || !(inputs.head() instanceof MxNDArray images) || !enabled()) {
+            return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        Optional<Graph> graph = graphs.get(images.getShape());
+        if (graph == null) {
+            NDList outputs = super.forwardInternal(parameterStore, inputs, true, params);
+            graphs.put(images.getShape(), graphOf(outputs, images, parameterStore));
+            return outputs;
+        }
+        if (graph.isEmpty()) return super.forwardInternal(parameterStore, inputs, true, params);
+        return new NDList(invoke(graph.get(), images, parameterStore));
+    }
+
+    /** Training with labels at hand ({@code EasyTrain}'s way): these layers take no labels. */
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList data, NDList labels,
+            PairList<String, Object> params) {
+        return forwardInternal(parameterStore, data, true, params);
+    }
+
+    /** Whether training batches of {@code inputShape} now run as one graph. */
+    public boolean trainsAsGraph(Shape inputShape) {
+        return graphs.getOrDefault(inputShape, Optional.empty()).isPresent();
+    }
+
+    private static MxNDArray[] invoke(Graph graph, MxNDArray images, ParameterStore parameterStore) {
+        List<Parameter> weights = graph.weights();
+        MxNDArray[] arguments = new MxNDArray[weights.size() + 1];
+        arguments[0] = images;
+        Device device = images.getDevice();
+        for (int i = 0; i < weights.size(); i++) {
+            arguments[i + 1] = (MxNDArray) parameterStore.getValue(weights.get(i), device, true);
+        }
+        return JnaUtils.cachedOpInvoke((MxNDManager) images.getManager(), graph.cachedOp(), arguments);
+    }
+
+    /**
+     * MXNet names a recording's weights var0, var1, ... with a counter that runs through the whole
+     * process, in the order the weights were marked for training: the block's order.
+     */
+    private static final Pattern WEIGHT_NAME = Pattern.compile("var(\\d+)");
+
+    /**
+     * Turns what MXNet recorded while computing {@code outputs} into a checked graph, or empty (with
+     * a note) when a check fails: after the images, the inputs must be named as the block's weights
+     * in their order and shaped like them, and the graph must reproduce {@code outputs}.
+     */
+    private Optional<Graph> graphOf(NDList outputs, MxNDArray images, ParameterStore parameterStore) {
+        List<Parameter> weights = new ArrayList<>(getParameters().values());
+        if (outputs.size() != 1 || weights.isEmpty()) return fallBack("it has " + outputs.size() + " outputs");
+        // Checked first: the check below would draw random numbers that a layer-by-layer run would not.
+        if (hasRandomLayer(this)) return fallBack("it has a random layer (Dropout)");
+        // The graph lives as long as the weights: closing the model frees both.
+        MxNDManager manager = (MxNDManager) weights.get(0).getArray().getManager();
+        Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());
+        if (symbol.getAuxNames().length > 0) return fallBack("it keeps running statistics");
+        String[] inputNames = symbol.getArgNames();
+        if (inputNames.length != weights.size() + 1) return fallBack("its recording has " + inputNames.length + " inputs");
+        Map<String, Shape> shapes = symbol.inferShape(new PairList<>(List.of(inputNames[0]), List.of(images.getShape())));
+        long previous = -1;
+        for (int i = 1; i < inputNames.length; i++) {
+            Matcher name = WEIGHT_NAME.matcher(inputNames[i]);
+            long number = name.matches() ? Long.parseLong(name.group(1)) : -1;
+            if (number <= previous) {
+                return fallBack("its recording's input " + inputNames[i] + " is not named as weight " + (i - 1) + " would be");
+            }
+            previous = number;
+            if (!weights.get(i - 1).getArray().getShape().equals(shapes.get(inputNames[i]))) {
+                return fallBack("input " + inputNames[i] + " is not shaped like weight " + (i - 1));
+            }
+        }
+        MxSymbolBlock block = new MxSymbolBlock(manager, symbol);
+        List<Parameter> graphInputs = block.getAllParameters(); // an input without an array is data
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i).getArray();
+            String name = weight.getName(); // saved with the weights: keep it
+            graphInputs.get(i + 1).setArray(weight);
+            weight.setName(name);
+        }
+        CachedOp op = JnaUtils.createCachedOp(block, manager, true);
+        Graph graph = new Graph(op.getHandle(), weights);
+        if (!reproduces(graph, images, parameterStore, outputs.head())) {
+            JnaUtils.freeCachedOp(op.getHandle());
+            return fallBack("its graph's scores differ from the layers' (a random layer?)");
+        }
+        return Optional.of(graph);
+    }
+
+    /** Runs the graph once on the recorded batch, outside the recording, and compares bit for bit. */
+    private static boolean reproduces(Graph graph, MxNDArray images, ParameterStore parameterStore, NDArray expected) {
+        boolean wasRecording = MxGradientCollector.setRecording(false);
+        try {
+            MxNDArray[] scores = invoke(graph, images, parameterStore);
+            boolean same = scores.length == 1 && Arrays.equals(bits(scores[0]), bits(expected));
+            for (MxNDArray score : scores) score.close();
+            return same;
+        } finally {
+            MxGradientCollector.setRecording(wasRecording);
+        }
+    }
+
+    private static int[] bits(NDArray array) {
+        float[] values = array.toFloatArray();
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) bits[i] = Float.floatToRawIntBits(values[i]);
+        return bits;
+    }
+
+    /** A layer that draws at random in training: a second run of it could not match the first. */
+    private static boolean hasRandomLayer(Block block) {
+        if (block instanceof Dropout) return true;
+        return block.getChildren().values().stream().anyMatch(HybridSequentialBlock::hasRandomLayer);
+    }
+
+    private Optional<Graph> fallBack(String reason) {
+        if (!noted) {
+            noted = true;
+            System.out.println("Note: training layer by layer, not as one MXNet graph: " + reason + ".");
+        }
+        return Optional.empty();
+    }
+}
