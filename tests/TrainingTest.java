@@ -71,11 +71,12 @@ class TrainingTest {
         Shape imageShape = new Shape(1, 28, 28);
         java.io.PrintStream original = System.out;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        History history;
         try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
                 NDManager manager = NDManager.newBaseManager()) {
             System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
             // 100 images at batch 32: three full batches and one of 4, as Keras counts them.
-            Training.fit(model, brightnessClasses(100, 4).shuffled(manager, 32, 42),
+            history = Training.fit(model, brightnessClasses(100, 4).shuffled(manager, 32, 42),
                     brightnessClasses(40, 5).inOrder(manager, 32), 2, 32, imageShape);
         } finally {
             System.setOut(original);
@@ -89,5 +90,13 @@ class TrainingTest {
                 + " - val_loss: " + number + " - val_accuracy: " + number;
         assertTrue(lines.get(1).matches(epochLine), lines.get(1));
         assertTrue(lines.get(3).matches(epochLine), lines.get(3));
+        // The line shows the history's numbers, rounded to four decimals.
+        for (int epoch = 0; epoch < 2; epoch++) {
+            String line = lines.get(2 * epoch + 1);
+            for (String column : List.of("loss", "accuracy", "val_loss", "val_accuracy")) {
+                String shown = String.format(java.util.Locale.ROOT, "%.4f", history.column(column)[epoch]);
+                assertTrue(line.contains(" " + column + ": " + shown), column + " " + shown + " in " + line);
+            }
+        }
     }
 }

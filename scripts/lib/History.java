@@ -108,7 +108,9 @@ public final class History {
     public String toString() {
         Table rounded = table.copy();
         for (String column : COLUMNS.subList(1, 5)) {
-            rounded.replaceColumn(column, rounded.doubleColumn(column).map(value -> round(value, 4)));
+            // Rounded as the progress line prints them (%.4f), so the table and the log agree.
+            rounded.replaceColumn(column, rounded.doubleColumn(column).map(value ->
+                    Double.isFinite(value) ? Double.parseDouble(String.format(java.util.Locale.ROOT, "%.4f", value)) : value));
         }
         return rounded.printAll();
     }

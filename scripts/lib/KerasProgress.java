@@ -70,14 +70,15 @@ public final class KerasProgress extends TrainingListenerAdapter {
     public void onEpoch(Trainer trainer) {
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         TrainingResult result = trainer.getTrainingResult();
-        float loss = result.getTrainLoss();
-        float accuracy = result.getTrainEvaluation("Accuracy");
-        float validationLoss = result.getValidateLoss();
-        float validationAccuracy = result.getValidateEvaluation("Accuracy");
+        // Float.toString gives the shortest decimal that is exactly this float: every digit it has, none it hasn't.
+        // The line printed and the history's row are the same numbers.
+        double loss = exact(result.getTrainLoss());
+        double accuracy = exact(result.getTrainEvaluation("Accuracy"));
+        double validationLoss = exact(result.getValidateLoss());
+        double validationAccuracy = exact(result.getValidateEvaluation("Accuracy"));
         out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f%n",
                 live ? "\r" : "", counter(), seconds, seconds * 1000 / step, loss, accuracy, validationLoss, validationAccuracy);
-        // Float.toString gives the shortest decimal that is exactly this float: every digit it has, none it hasn't.
-        history.add(++epoch, exact(loss), exact(accuracy), exact(validationLoss), exact(validationAccuracy), seconds);
+        history.add(++epoch, loss, accuracy, validationLoss, validationAccuracy, seconds);
         step = 0;
     }
 
