@@ -8,7 +8,9 @@
  *   step           the bare step (forward, loss, backward, SGD update) on one batch kept in memory;
  *   epoch          the path a training script takes: shuffled batches from the dataset, scaling,
  *                  loss/accuracy bookkeeping and progress listeners;
- *   epoch+augment  the same with the four random augmentation transforms.
+ *   epoch+augment  the same with the four random augmentation transforms;
+ *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
+ *                  folder, to set against the seconds of an epoch (at most 20 timed).
  * and reports each path's peak resident memory (Linux).
  *
  * Run:    ./jbang bench                      (both models, 200 timed steps each path)
@@ -44,6 +46,7 @@ import lib.EpochDataset;
 import lib.TutorialRun;
 import lib.KerasProgress;
 import lib.Launcher;
+import lib.RunFolder;
 import lib.Models;
 import lib.Training;
 import picocli.CommandLine.Command;
@@ -63,7 +66,7 @@ class Bench implements Callable<Integer> {
     String modelName;
 
     @Option(names = "--path", defaultValue = "all", paramLabel = "NAME",
-            description = "step, epoch, epoch+augment or all (default: ${DEFAULT-VALUE}).")
+            description = "step, epoch, epoch+augment, checkpoint or all (default: ${DEFAULT-VALUE}).")
     String pathName;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps a path (default: ${DEFAULT-VALUE}).")
@@ -87,9 +90,9 @@ class Bench implements Callable<Integer> {
             default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
         };
         List<String> paths = switch (pathName) {
-            case "all" -> List.of("step", "epoch", "epoch+augment");
-            case "step", "epoch", "epoch+augment" -> List.of(pathName);
-            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment or all, not '" + pathName + "'");
+            case "all" -> List.of("step", "epoch", "epoch+augment", "checkpoint");
+            case "step", "epoch", "epoch+augment", "checkpoint" -> List.of(pathName);
+            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, checkpoint or all, not '" + pathName + "'");
         };
         if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
         Engine.getInstance().setRandomSeed(options.seed);
@@ -108,14 +111,16 @@ class Bench implements Callable<Integer> {
                 double ms = switch (route) {
                     case "step" -> timeBareStep(run, data);
                     case "epoch" -> timeEpochPath(run, data, new Transform[0]);
+                    case "checkpoint" -> timeCheckpoint(run);
                     default -> timeEpochPath(run, data, Augmentation.tutorial(options.seed));
                 };
                 model.append(run.name());
                 path.append(route);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
-                imagesPerSecond.append(Math.round(options.batchSize * 1000 / ms));
+                boolean checkpoint = route.equals("checkpoint");
+                imagesPerSecond.append(checkpoint ? Double.NaN : Math.round(options.batchSize * 1000 / ms));
                 peakMemory.append(peakMemoryMib());
-                System.out.printf("%-14s %-14s %8.2f ms/step%n", run.name(), route, ms);
+                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : "step");
             }
         }
 
@@ -184,6 +189,31 @@ class Bench implements Callable<Integer> {
             return (System.nanoTime() - start) / 1e6 / steps;
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A run folder's per-epoch checkpoint, as training writes it, into a folder of its own that is removed after. */
+    private double timeCheckpoint(TutorialRun run) {
+        int timed = Math.min(steps, 20);
+        int untimed = Math.min(warmup, 3);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("bench-checkpoint");
+            RunFolder folder = RunFolder.newRun(dir.resolve(run.name()), run, options);
+            try (Model model = folder.model(run.dataset().imageShape())) {
+                History history = new History();
+                long start = 0;
+                for (int epoch = 1; epoch <= untimed + timed; epoch++) {
+                    if (epoch == untimed + 1) start = System.nanoTime();
+                    history.add(epoch, 1, 0.5, 1, 0.5, 10);
+                    folder.save(model, history);
+                }
+                return (System.nanoTime() - start) / 1e6 / timed;
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (dir != null) lib.AtomicFiles.deleteTree(dir);
         }
     }
 

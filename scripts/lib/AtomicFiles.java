@@ -43,4 +43,14 @@ public final class AtomicFiles {
             }
         }
     }
+
+    /** Deletes {@code path}, a file or a folder with everything in it; nothing happens when it does not exist. */
+    public static void deleteTree(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (java.util.stream.Stream<Path> tree = Files.walk(path)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + path + ": " + e.getMessage(), e);
+        }
+    }
 }

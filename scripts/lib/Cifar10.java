@@ -2,12 +2,10 @@ package lib;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -105,7 +103,7 @@ public final class Cifar10 {
             // An extraction stopped half-way (Ctrl-C, a full disk) left its folder: it is of no use, and big.
             try (Stream<Path> siblings = Files.list(parent)) {
                 for (Path sibling : siblings.toList()) {
-                    if (sibling.getFileName().toString().startsWith("." + target.getFileName() + ".part")) deleteRecursively(sibling);
+                    if (sibling.getFileName().toString().startsWith("." + target.getFileName() + ".part")) AtomicFiles.deleteTree(sibling);
                 }
             }
             temporary = Files.createTempDirectory(parent, "." + target.getFileName() + ".part");
@@ -128,18 +126,10 @@ public final class Cifar10 {
         } catch (IOException e) {
             throw new BadInputException(archive, "corrupt or truncated archive (" + e.getMessage() + ")");
         } finally {
-            deleteRecursively(temporary);
+            if (temporary != null) AtomicFiles.deleteTree(temporary);
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static List<String> readClassNames(Path metaFile) {
         try {

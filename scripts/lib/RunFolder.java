@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +40,7 @@ public final class RunFolder implements Training.Checkpoints {
     private Manifest manifest;
     private volatile int epochsDone;
     private volatile boolean training;
+    private boolean reportsStops;
 
     private RunFolder(Path dir, TutorialRun run, Manifest manifest, History soFar) {
         this.dir = dir;
@@ -64,7 +64,14 @@ public final class RunFolder implements Training.Checkpoints {
     public static RunFolder forTraining(TutorialRun run, CommonOptions options, TrainingOptions training) {
         if (training.resume && training.overwrite) throw new BadInputException("--resume and --overwrite contradict each other: pick one");
         Path dir = options.output != null ? options.output : run.defaultOutput(options.limit != null);
-        return training.resume ? resume(dir, run, options) : start(dir, run, options, training.overwrite);
+        RunFolder folder = training.resume ? resume(dir, run, options) : start(dir, run, options, training.overwrite);
+        folder.reportsStops = true;
+        return folder;
+    }
+
+    /** A new run of {@code run} in {@code dir}, which must hold no run: for programs that train outside the scripts (bench). */
+    public static RunFolder newRun(Path dir, TutorialRun run, CommonOptions options) {
+        return start(dir, run, options, false);
     }
 
     private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite) {
@@ -151,7 +158,7 @@ public final class RunFolder implements Training.Checkpoints {
      */
     public Model model(Shape imageShape) {
         Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(), imageShape) : loadModel(dir, manifest);
-        if (!training) {
+        if (reportsStops && !training) {
             training = true;
             Runtime.getRuntime().addShutdownHook(new Thread(this::reportIfStopped));
         }
@@ -325,13 +332,7 @@ public final class RunFolder implements Training.Checkpoints {
     }
 
     private static void deleteAll(List<Path> paths) {
-        for (Path path : paths) {
-            try (Stream<Path> tree = Files.walk(path)) {
-                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not delete " + path + ": " + e.getMessage(), e);
-            }
-        }
+        paths.forEach(AtomicFiles::deleteTree);
     }
 
     static String sha256(Path file) {
