@@ -131,15 +131,21 @@ class LauncherTest {
     }
 
     @Test
-    void aMachineWithoutMxnetIsOneLineNamingThePlatform() {
+    void aMachineWithoutMxnetIsOneLineNamingThePlatformAndExitCode2() {
         String arch = System.getProperty("os.arch");
+        Tiny tiny = new Tiny();
+        int code;
         try {
             System.setProperty("os.arch", "aarch64");
-            String message = TestFiles.assertBadInput(lib.mxnet.MxnetRuntime::requireSupportedPlatform, "MXNet has no build for", "aarch64", "plot-history");
-            assertEquals(1, message.lines().count(), message);
+            code = run(tiny, "--epochs", "1");
         } finally {
             System.setProperty("os.arch", arch);
         }
+        assertEquals(2, code);
+        assertFalse(tiny.called);
+        assertEquals(1, errLines().size(), err.toString());
+        String line = errLines().get(0);
+        assertTrue(line.contains("MXNet has no build for") && line.contains("aarch64") && line.contains("plot-history"), line);
     }
 
     @Test

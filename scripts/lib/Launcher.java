@@ -44,7 +44,12 @@ public final class Launcher {
                         } catch (BadInputException e) {
                             throw new ParameterException(parsed.commandSpec().commandLine(), e.getMessage());
                         }
-                        prepareRuntime(options, !(script instanceof WithoutEngine));
+                        try {
+                            prepareRuntime(options, !(script instanceof WithoutEngine));
+                        } catch (BadInputException e) { // no engine for this machine
+                            parsed.commandSpec().commandLine().getErr().println("error: " + e.getMessage());
+                            return 2;
+                        }
                     }
                     return new CommandLine.RunLast().execute(parsed);
                 });
