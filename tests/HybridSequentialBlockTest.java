@@ -62,10 +62,16 @@ class HybridSequentialBlockTest {
             for (int round = 0; round < 2; round++) { // the second round reuses what the first one built
                 for (int step = 0; step < BATCH_SIZES.length; step++) {
                     try (NDManager stepManager = manager.newSubManager()) {
-                        Engine.getInstance().setRandomSeed(100 * round + step);
-                        NDArray images = stepManager.randomUniform(0, 1, Models.batchOf(BATCH_SIZES[step], image));
-                        NDArray labels = stepManager.randomInteger(0, 10, new Shape(BATCH_SIZES[step]), DataType.INT32)
-                                .toType(DataType.FLOAT32, false);
+                        // The batch from Java's generator: reseeding MXNet's each step would hide a
+                        // random layer drawing more or fewer numbers on one path than on the other.
+                        java.util.Random random = new java.util.Random(100 * round + step);
+                        Shape shape = Models.batchOf(BATCH_SIZES[step], image);
+                        float[] pixels = new float[(int) shape.size()];
+                        for (int i = 0; i < pixels.length; i++) pixels[i] = random.nextFloat();
+                        float[] classes = new float[BATCH_SIZES[step]];
+                        for (int i = 0; i < classes.length; i++) classes[i] = random.nextInt(10);
+                        NDArray images = stepManager.create(pixels, shape);
+                        NDArray labels = stepManager.create(classes);
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList scores = withLabels
                                     ? trainer.forward(new NDList(images), new NDList(labels))

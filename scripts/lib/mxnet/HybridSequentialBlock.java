@@ -142,7 +142,7 @@ public class HybridSequentialBlock extends SequentialBlock {
         CachedOp op = JnaUtils.createCachedOp(block, manager, true);
         Graph graph = new Graph(op.getHandle(), weights);
         if (!reproduces(graph, images, parameterStore, outputs.head())) {
-            JnaUtils.freeCachedOp(op.getHandle());
+            op.close(); // frees the graph once; the model's manager then leaves it alone
             return fallBack("its graph's scores differ from the layers' (a random layer?)");
         }
         return Optional.of(graph);
