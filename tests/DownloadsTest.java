@@ -163,9 +163,7 @@ class DownloadsTest {
     void aServerWithoutRangesSendsTheWholeFileAgain() throws IOException {
         byte[] content = randomBytes(200_000);
         String md5 = Downloads.md5(Files.write(dir.resolve("source.bin"), content));
-        Path target = dir.resolve("cache").resolve("data.bin");
-        Files.createDirectories(target.getParent());
-        Files.write(target.resolveSibling("data.bin.part"), java.util.Arrays.copyOf(content, 50_000));
+        Path target = targetWithPart(java.util.Arrays.copyOf(content, 50_000));
         try (LoopbackServer server = new LoopbackServer(content, false)) {
             Downloads.fetch(server.uri(), target, md5);
             assertEquals(List.of("bytes=50000-"), server.ranges);
@@ -178,9 +176,7 @@ class DownloadsTest {
     void aDamagedPartIsThrownAwayAndTheNextAttemptStartsAfresh() throws IOException {
         byte[] content = randomBytes(200_000);
         String md5 = Downloads.md5(Files.write(dir.resolve("source.bin"), content));
-        Path target = dir.resolve("cache").resolve("data.bin");
-        Files.createDirectories(target.getParent());
-        Files.write(target.resolveSibling("data.bin.part"), new byte[50_000]); // zeros, not the file's first bytes
+        Path target = targetWithPart(new byte[50_000]); // zeros, not the file's first bytes
         Files.writeString(target.resolveSibling(".data.bin.1234.part.bin"), "an older version's temporary file");
         try (LoopbackServer server = new LoopbackServer(content, true)) {
             TestFiles.assertBadInput(() -> Downloads.fetch(server.uri(), target, md5), "checksum mismatch");
@@ -189,6 +185,13 @@ class DownloadsTest {
             assertEquals(List.of("bytes=50000-", "null"), server.ranges);
         }
         assertArrayEquals(content, Files.readAllBytes(target));
+    }
+
+    /** cache/data.bin, not there yet, with {@code part} as what an earlier attempt downloaded of it. */
+    private Path targetWithPart(byte[] part) throws IOException {
+        Path target = Files.createDirectories(dir.resolve("cache")).resolve("data.bin");
+        Files.write(target.resolveSibling("data.bin.part"), part);
+        return target;
     }
 
     private static byte[] randomBytes(int count) {
