@@ -7,10 +7,10 @@
  *
  * Keras:  test_loss, test_accuracy = model.evaluate(x_test, y_test)
  *
- * Run:    ./jbang evaluate                                   (the model train-cifar saved)
+ * Run:    ./jbang evaluate                     (your output/cifar10 if you trained it, else models/cifar10)
  *         ./jbang evaluate --model output/cifar10-augmented
- *         ./jbang evaluate --model output/fashion-mnist
- * Writes: evaluation.csv (accuracy per class) in the model's folder
+ *         ./jbang evaluate --model models/fashion-mnist   (a model that comes with the course)
+ * Writes: output/evaluate/<model folder's name>/evaluation.csv (accuracy per class)
  */
 
 import ai.djl.Model;
@@ -22,6 +22,7 @@ import lib.DataSplits;
 import lib.Evaluation;
 import lib.Launcher;
 import lib.RunFolder;
+import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Option;
 class Evaluate implements Callable<Integer> {
     @Mixin CommonOptions options;
 
-    @Option(names = "--model", paramLabel = "DIR", defaultValue = "output/cifar10",
-            description = "The run folder of a training run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
     Path modelDir;
 
     public static void main(String[] args) {
@@ -42,10 +43,8 @@ class Evaluate implements Callable<Integer> {
     @Override
     public Integer call() {
         // 1. Load the trained model: the run's manifest says which network, which data and which weights.
-        RunFolder.Saved saved = RunFolder.open(modelDir);
+        RunFolder.Saved saved = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
         try (Model model = saved.loadModel()) {
-            System.out.printf("Loaded %s from %s: the %s run after %d of %d epochs%n", saved.manifest().weights(), modelDir,
-                    saved.run().name(), saved.manifest().epochsDone(), saved.manifest().epochsPlanned());
 
             // 2. Load the test set: 10,000 images the model never trained on.
             DataSplits data = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).limit(options.limit());
@@ -54,7 +53,8 @@ class Evaluate implements Callable<Integer> {
             Evaluation result = Evaluation.of(model, data.test(), options.batchSize);
             System.out.printf("Test loss: %.4f, test accuracy: %.4f%n", result.loss(), result.accuracy());
             System.out.println(result.perClass().printAll());
-            Path file = AtomicFiles.write(modelDir.resolve("evaluation.csv"), temporary -> result.perClass().write().csv(temporary.toFile()));
+            Path file = options.output("evaluate/" + saved.dir().getFileName()).resolve("evaluation.csv");
+            AtomicFiles.write(file, temporary -> result.perClass().write().csv(temporary.toFile()));
             System.out.println("Saved " + file);
         }
         return 0;

@@ -237,6 +237,30 @@ public final class RunFolder implements Training.Checkpoints {
         return new Saved(dir, manifest, run);
     }
 
+    /** Where the models trained for the course are kept, one run folder each (models/cifar10, ...). */
+    public static final Path SHIPPED = Path.of("models");
+
+    /**
+     * The run a script that uses a trained model works with: {@code --model} when given; else your
+     * own {@code output/<run>} when it holds a run; else the model shipped with the course in
+     * {@code models/<run>}. Says which one it took.
+     */
+    public static Saved openForUse(Path modelOption, TutorialRun run) {
+        Path dir = modelOption;
+        String whose = "";
+        if (dir == null) {
+            Path own = Path.of("output", run.name());
+            boolean yours = Files.isRegularFile(own.resolve(Manifest.FILE));
+            dir = yours ? own : SHIPPED.resolve(run.name());
+            whose = yours ? " (your own run)" : " (the model that comes with the course; ./jbang " + run.command()
+                    + " trains your own into output/" + run.name() + ")";
+        }
+        Saved saved = open(dir);
+        System.out.printf("Using %s from %s%s: the %s run after %d of %d epochs%n", saved.manifest().weights(), dir, whose,
+                saved.run().name(), saved.manifest().epochsDone(), saved.manifest().epochsPlanned());
+        return saved;
+    }
+
     private static Model loadModel(Path dir, Manifest manifest) {
         Model model = Model.newInstance(manifest.network());
         model.setBlock(Models.network(manifest.network()));
