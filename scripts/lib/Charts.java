@@ -16,7 +16,11 @@ import javax.swing.JFrame;
 import org.knowm.xchart.AnnotationImage;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.ChartEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.SwingWrapper;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -94,6 +98,11 @@ public final class Charts {
      * is enlarged {@code scale} times without smoothing, so the pixels stay visible.
      */
     public static List<XYChart> imageGrid(List<BufferedImage> images, List<String> captions, int scale) {
+        return imageGrid(images, captions, null, scale);
+    }
+
+    /** As above, each caption in its colour ({@code colours} may be null: black). */
+    public static List<XYChart> imageGrid(List<BufferedImage> images, List<String> captions, List<Color> colours, int scale) {
         List<XYChart> tiles = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             BufferedImage picture = enlarge(images.get(i), scale);
@@ -107,6 +116,7 @@ public final class Charts {
             styler.setPlotBorderVisible(false);
             styler.setChartTitleBoxVisible(false);
             styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            if (colours != null) styler.setChartFontColor(colours.get(i));
             styler.setChartBackgroundColor(Color.WHITE);
             styler.setPlotBackgroundColor(Color.WHITE);
             styler.setXAxisMin(0.0);
@@ -147,8 +157,57 @@ public final class Charts {
         return AtomicFiles.write(file, temporary -> ChartEncoder.saveChart(chart, temporary.toString(), "png"));
     }
 
+    /** A picture's most likely classes as bars of probability, 0 to 1, named in the legend. */
+    public static CategoryChart probabilities(List<String> classes, List<Double> probabilities, int width, int height) {
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title("").build();
+        var styler = chart.getStyler();
+        styler.setLegendPosition(LegendPosition.InsideNE);
+        styler.setYAxisMin(0.0);
+        styler.setYAxisMax(1.15); // room for the legend above a bar of 1
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setXAxisTicksVisible(false);
+        styler.setLabelsVisible(true);
+        styler.setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        styler.setDecimalPattern("0.00");
+        // One series a class, so that each bar's class name sits in the legend, however long.
+        for (int k = 0; k < classes.size(); k++) {
+            chart.addSeries(classes.get(k), List.of(" "), List.of(probabilities.get(k)));
+        }
+        return chart;
+    }
+
+    /**
+     * A confusion matrix as a heat map: row = true class, column = predicted class, the colour and the
+     * number in each cell the count (or, with {@code normalised}, the row's share).
+     */
+    public static HeatMapChart confusion(int[][] counts, List<String> classes, boolean normalised) {
+        HeatMapChart chart = new HeatMapChartBuilder().width(720).height(620)
+                .title(normalised ? "Share of each true class (rows sum to 1)" : "Test images, true class x predicted class")
+                .xAxisTitle("predicted").yAxisTitle("true").build();
+        var styler = chart.getStyler();
+        styler.setShowValue(true);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        styler.setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
+        styler.setHeatMapValueDecimalPattern(normalised ? "0.00" : "0");
+        List<Number[]> cells = new ArrayList<>();
+        for (int t = 0; t < counts.length; t++) {
+            int total = java.util.Arrays.stream(counts[t]).sum();
+            for (int p = 0; p < counts.length; p++) {
+                double value = normalised ? (total == 0 ? 0 : counts[t][p] / (double) total) : counts[t][p];
+                // The chart's y axis runs upwards: the first class goes on top.
+                cells.add(new Number[] {p, counts.length - 1 - t, normalised ? Math.round(value * 100) / 100.0 : value});
+            }
+        }
+        List<String> upwards = new ArrayList<>(classes);
+        java.util.Collections.reverse(upwards);
+        chart.addSeries("confusion", classes, upwards, cells);
+        return chart;
+    }
+
     /** Saves {@code charts} tiled row by row in a grid of {@code rows} x {@code columns}, as one PNG. */
-    public static Path saveGrid(List<XYChart> charts, int rows, int columns, Path file) {
+    public static Path saveGrid(List<? extends Chart<?, ?>> charts, int rows, int columns, Path file) {
         return AtomicFiles.write(file, temporary -> BitmapEncoder.saveBitmap(charts, rows, columns, temporary.toString(), BitmapFormat.PNG));
     }
 

@@ -27,6 +27,10 @@ public final class Cifar10 {
     static final List<String> TRAIN_FILES = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
             "data_batch_4.bin", "data_batch_5.bin");
     static final String TEST_FILE = "test_batch.bin";
+
+    /** The ten classes in label order, as batches.meta.txt lists them. */
+    public static final List<String> CLASS_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+            "horse", "ship", "truck");
     static final String META_FILE = "batches.meta.txt";
 
     private static final int SIDE = 32;

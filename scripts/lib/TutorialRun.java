@@ -58,6 +58,11 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             return title;
         }
 
+        /** The ten class names, in label order. */
+        public List<String> classNames() {
+            return this == FASHION_MNIST ? FashionMnist.CLASS_NAMES : Cifar10.CLASS_NAMES;
+        }
+
         /** One image as the network sees it: (channels, height, width). */
         public Shape imageShape() {
             return imageShape;

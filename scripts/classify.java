@@ -1,0 +1,151 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Lesson 11: classify your own pictures with a trained model: top classes and their probabilities
+//SOURCES lib/*.java
+
+/*
+ * Lesson 11: ask the trained model about pictures it has never seen: your own photos.
+ *
+ * Keras:  image = keras.utils.load_img("cat.jpg", target_size=(32, 32))
+ *         probabilities = model.predict(np.expand_dims(keras.utils.img_to_array(image) / 255, 0))
+ *
+ * Run:    ./jbang classify my-photos/                 (CIFAR-10: yours in output/cifar10, else models/cifar10)
+ *         ./jbang classify shirt.jpg --model models/fashion-mnist --invert auto
+ *         ./jbang classify pictures/ --top 5 --csv output/classify/predictions.csv
+ * Writes: output/classify/predictions.png (each picture as the network saw it, beside its top 3)
+ */
+
+import ai.djl.modality.Classifications;
+import ai.djl.modality.Classifications.Classification;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import lib.AtomicFiles;
+import lib.BadInputException;
+import lib.Charts;
+import lib.Classifier;
+import lib.CommonOptions;
+import lib.ImageFiles;
+import lib.Launcher;
+import lib.NetworkInput;
+import lib.RunFolder;
+import lib.TutorialRun;
+import org.knowm.xchart.internal.chartpart.Chart;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classifies picture files (PNG, JPEG, GIF, BMP) and folders of them with a trained model.")
+class Classify implements Callable<Integer> {
+    @Mixin CommonOptions options;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Picture files, or folders of pictures.")
+    List<Path> paths;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
+    Path modelDir;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Classes to list for each picture (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--invert", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Fashion-MNIST only: swap light and dark: auto (when the border is light), on or off (default: ${DEFAULT-VALUE}).")
+    String invert;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
+    Path csv;
+
+    public static void main(String[] args) {
+        Launcher.run(new Classify(), args);
+    }
+
+    @Override
+    public Integer call() {
+        if (top < 1 || top > 10) throw new BadInputException("--top must be between 1 and 10, got " + top);
+        NetworkInput.Invert whenToInvert = switch (invert) {
+            case "auto" -> NetworkInput.Invert.AUTO;
+            case "on" -> NetworkInput.Invert.ON;
+            case "off" -> NetworkInput.Invert.OFF;
+            default -> throw new BadInputException("--invert must be auto, on or off, not '" + invert + "'");
+        };
+
+        // 1. The model: your own run, or the one that comes with the course.
+        RunFolder.Saved run = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
+
+        // 2. The pictures: files as given, folders' pictures by name.
+        List<Path> files = ImageFiles.collect(paths);
+
+        // 3. Classify: each picture prepared as the training images were, then the network, then softmax.
+        List<Path> classified = new ArrayList<>();
+        List<BufferedImage> seen = new ArrayList<>();
+        List<Classifications> answers = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        try (Classifier classifier = Classifier.of(run, whenToInvert)) {
+            for (Path file : files) {
+                BufferedImage picture;
+                try {
+                    picture = ImageFiles.read(file);
+                } catch (BadInputException e) {
+                    problems.add(e.getMessage()); // the others are still classified
+                    continue;
+                }
+                Image image = ImageFactory.getInstance().fromImage(picture);
+                classified.add(file);
+                seen.add(classifier.networkInput(picture));
+                answers.add(classifier.classify(image));
+            }
+        }
+
+        // 4. The answers: a table, and a figure of each picture beside its most likely classes.
+        if (!classified.isEmpty()) {
+            Table table = table(classified, answers);
+            System.out.println(table.printAll());
+            if (csv != null) {
+                AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
+                System.out.println("Saved " + csv);
+            }
+            Path figure = options.output("classify").resolve("predictions.png");
+            Charts.saveGrid(figure(classified, seen, answers), classified.size() > 12 ? 12 : classified.size(), 2, figure);
+            System.out.println("Saved " + figure + (classified.size() > 12 ? " (the first 12 pictures)" : ""));
+        }
+        for (String problem : problems) System.err.println("error: " + problem);
+        return problems.isEmpty() ? 0 : 2;
+    }
+
+    private Table table(List<Path> files, List<Classifications> answers) {
+        Table table = Table.create("Predictions", StringColumn.create("file", files.stream().map(Path::toString).toList()));
+        for (int k = 0; k < top; k++) {
+            StringColumn classes = StringColumn.create("class " + (k + 1));
+            DoubleColumn probabilities = DoubleColumn.create("probability " + (k + 1));
+            for (Classifications answer : answers) {
+                Classification choice = answer.topK(top).get(k);
+                classes.append(choice.getClassName());
+                probabilities.append(Math.round(choice.getProbability() * 10_000) / 10_000.0);
+            }
+            table.addColumns(classes, probabilities);
+        }
+        return table;
+    }
+
+    private static List<Chart<?, ?>> figure(List<Path> files, List<BufferedImage> seen, List<Classifications> answers) {
+        List<Chart<?, ?>> tiles = new ArrayList<>();
+        for (int i = 0; i < Math.min(12, files.size()); i++) {
+            int scale = 256 / seen.get(i).getWidth(); // the network's input, enlarged: its pixels stay visible
+            tiles.addAll(Charts.imageGrid(List.of(seen.get(i)), List.of(files.get(i).getFileName().toString()), scale));
+            List<Classification> best = answers.get(i).topK(3);
+            tiles.add(Charts.probabilities(best.stream().map(Classification::getClassName).toList(),
+                    best.stream().map(Classification::getProbability).toList(),
+                    seen.get(i).getWidth() * scale + 24, seen.get(i).getHeight() * scale + 48));
+        }
+        return tiles;
+    }
+}
