@@ -93,4 +93,36 @@ class EvaluationTest {
         }
         assertTrue(before.accuracy() > 0.9, "trained accuracy " + before.accuracy());
     }
+
+    @Test
+    void theConfusionMatrixCountsEveryImageAndItsDiagonalIsTheAccuracy() {
+        Engine.getInstance().setRandomSeed(4);
+        Shape imageShape = new Shape(1, 28, 28);
+        LabeledImages test = darkAndBright(70);
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape)) {
+            Evaluation result = evaluateQuietly(model, test, 16, new StringBuilder());
+            int[][] confusion = result.answers().confusion(10);
+            int total = 0;
+            int diagonal = 0;
+            for (int t = 0; t < 10; t++) {
+                for (int p = 0; p < 10; p++) total += confusion[t][p];
+                diagonal += confusion[t][t];
+            }
+            assertEquals(70, total);
+            assertEquals(result.accuracy(), diagonal / 70.0, 1e-12);
+        }
+    }
+
+    @Test
+    void precisionRecallAndF1FromACountedExample() {
+        // Two classes: 8 A's of which 6 found (2 called B), 4 B's of which 3 found (1 called A).
+        int[][] confusion = {{6, 2}, {1, 3}};
+        tech.tablesaw.api.Table table = Evaluation.Answers.precisionAndRecall(confusion, java.util.List.of("A", "B"));
+        assertEquals(0.857, table.doubleColumn("precision").get(0)); // 6 of the 7 called A
+        assertEquals(0.75, table.doubleColumn("recall").get(0));     // 6 of the 8 A's
+        assertEquals(0.8, table.doubleColumn("f1").get(0));          // 2 * 0.857 * 0.75 / (0.857 + 0.75)
+        assertEquals(0.6, table.doubleColumn("precision").get(1));   // 3 of the 5 called B
+        assertEquals(0.75, table.doubleColumn("recall").get(1));
+        assertEquals(8, table.intColumn("images").get(0));
+    }
 }

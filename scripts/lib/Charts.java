@@ -182,13 +182,17 @@ public final class Charts {
      * number in each cell the count (or, with {@code normalised}, the row's share).
      */
     public static HeatMapChart confusion(int[][] counts, List<String> classes, boolean normalised) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(720).height(620)
+        HeatMapChart chart = new HeatMapChartBuilder().width(860).height(760)
                 .title(normalised ? "Share of each true class (rows sum to 1)" : "Test images, true class x predicted class")
                 .xAxisTitle("predicted").yAxisTitle("true").build();
         var styler = chart.getStyler();
         styler.setShowValue(true);
         styler.setChartBackgroundColor(Color.WHITE);
-        styler.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        styler.setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        styler.setXAxisLabelRotation(45);
+        styler.setXAxisTickMarkSpacingHint(20); // a label for every class, not every other one
+        styler.setYAxisTickMarkSpacingHint(20);
         styler.setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
         styler.setHeatMapValueDecimalPattern(normalised ? "0.00" : "0");
         List<Number[]> cells = new ArrayList<>();

@@ -20,7 +20,53 @@ import tech.tablesaw.api.Table;
  * Keras's {@code model.evaluate(x_test, y_test)}: the mean loss and the accuracy over a whole set,
  * in batches, without training; also how often each class was recognised.
  */
-public record Evaluation(double loss, double accuracy, int steps, Table perClass) {
+public record Evaluation(double loss, double accuracy, int steps, Table perClass, Answers answers) {
+
+    /** Image by image: the true class, the predicted one, the probability given to each, and the image's loss. */
+    public record Answers(int[] truth, int[] predicted, float[] confidence, float[] probabilityOfTruth) {
+        /** The image's loss, -ln(probability given to the true class): large for a confident mistake. */
+        public double loss(int image) {
+            return -Math.log(Math.max(probabilityOfTruth[image], Float.MIN_NORMAL));
+        }
+
+        /**
+         * Per class: precision (of the pictures called X, the share that are X), recall (of the X
+         * pictures, the share found), F1 (their harmonic mean), and the number of pictures.
+         */
+        public static Table precisionAndRecall(int[][] confusion, List<String> classes) {
+            DoubleColumn precision = DoubleColumn.create("precision");
+            DoubleColumn recall = DoubleColumn.create("recall");
+            DoubleColumn f1 = DoubleColumn.create("f1");
+            IntColumn support = IntColumn.create("images");
+            for (int c = 0; c < classes.size(); c++) {
+                int truePositives = confusion[c][c];
+                int predicted = 0;
+                int actual = 0;
+                for (int k = 0; k < classes.size(); k++) {
+                    predicted += confusion[k][c];
+                    actual += confusion[c][k];
+                }
+                double p = predicted == 0 ? 0 : truePositives / (double) predicted;
+                double r = actual == 0 ? 0 : truePositives / (double) actual;
+                precision.append(round3(p));
+                recall.append(round3(r));
+                f1.append(round3(p + r == 0 ? 0 : 2 * p * r / (p + r)));
+                support.append(actual);
+            }
+            return Table.create("Per class", StringColumn.create("class", classes), precision, recall, f1, support);
+        }
+
+        private static double round3(double value) {
+            return Math.round(value * 1000) / 1000.0;
+        }
+
+        /** counts[t][p]: how many images of true class t were predicted as class p. */
+        public int[][] confusion(int classes) {
+            int[][] counts = new int[classes][classes];
+            for (int i = 0; i < truth.length; i++) counts[truth[i]][predicted[i]]++;
+            return counts;
+        }
+    }
 
     public static Evaluation of(Model model, LabeledImages images, int batchSize) {
         int steps = (images.size() + batchSize - 1) / batchSize;
@@ -28,6 +74,11 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
         int[] seen = new int[classes.size()];
         int[] correct = new int[classes.size()];
         double lossSum = 0;
+        int[] allTruth = new int[images.size()];
+        int[] allPredicted = new int[images.size()];
+        float[] confidence = new float[images.size()];
+        float[] probabilityOfTruth = new float[images.size()];
+        int seenSoFar = 0;
         long start = System.nanoTime();
         boolean live = Terminal.isInteractive(System.out);
         Loss loss = Loss.softmaxCrossEntropyLoss();
@@ -41,9 +92,16 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
                 lossSum += loss.evaluate(new NDList(labels), new NDList(scores)).getFloat() * labels.size();
                 int[] truth = labels.toType(DataType.INT32, false).toIntArray();
                 int[] predicted = scores.argMax(1).toType(DataType.INT32, false).toIntArray();
+                float[] probabilities = scores.softmax(1).toFloatArray();
+                int classCount = classes.size();
                 for (int i = 0; i < truth.length; i++) {
                     seen[truth[i]]++;
                     if (predicted[i] == truth[i]) correct[truth[i]]++;
+                    allTruth[seenSoFar] = truth[i];
+                    allPredicted[seenSoFar] = predicted[i];
+                    confidence[seenSoFar] = probabilities[i * classCount + predicted[i]];
+                    probabilityOfTruth[seenSoFar] = probabilities[i * classCount + truth[i]];
+                    seenSoFar++;
                 }
                 batch.close();
                 step++;
@@ -57,7 +115,8 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("%s%s - %.0fs %.0fms/step - loss: %.4f - accuracy: %.4f%n",
                 live ? "\r" : "", KerasProgress.counter(steps, steps), seconds, seconds * 1000 / steps, lossSum / total, accuracy);
-        return new Evaluation(lossSum / total, accuracy, steps, perClassTable(classes, seen, correct));
+        return new Evaluation(lossSum / total, accuracy, steps, perClassTable(classes, seen, correct),
+                new Answers(allTruth, allPredicted, confidence, probabilityOfTruth));
     }
 
     private static Table perClassTable(List<String> classes, int[] seen, int[] correct) {
