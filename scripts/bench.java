@@ -10,7 +10,9 @@
  *                  loss/accuracy bookkeeping and progress listeners;
  *   epoch+augment  the same with the four random augmentation transforms;
  *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
- *                  folder, to set against the seconds of an epoch (at most 20 timed).
+ *                  folder, to set against the seconds of an epoch (at most 20 timed);
+ *   predict        not a step: classifying with the model in models/ as the classify script does,
+ *                  ms for one picture already read (warm), images/s over PNG files read one by one.
  * and reports each path's peak resident memory (Linux).
  *
  * Run:    ./jbang bench                      (both models, 200 timed steps each path)
@@ -45,7 +47,9 @@ import lib.History;
 import lib.EpochDataset;
 import lib.TutorialRun;
 import lib.KerasProgress;
+import lib.Classifier;
 import lib.Launcher;
+import lib.NetworkInput;
 import lib.RunFolder;
 import lib.Models;
 import lib.Training;
@@ -66,7 +70,7 @@ class Bench implements Callable<Integer> {
     String modelName;
 
     @Option(names = "--path", defaultValue = "all", paramLabel = "NAME",
-            description = "step, epoch, epoch+augment, checkpoint or all (default: ${DEFAULT-VALUE}).")
+            description = "step, epoch, epoch+augment, checkpoint, predict or all (default: ${DEFAULT-VALUE}).")
     String pathName;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps a path (default: ${DEFAULT-VALUE}).")
@@ -90,9 +94,9 @@ class Bench implements Callable<Integer> {
             default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
         };
         List<String> paths = switch (pathName) {
-            case "all" -> List.of("step", "epoch", "epoch+augment", "checkpoint");
-            case "step", "epoch", "epoch+augment", "checkpoint" -> List.of(pathName);
-            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, checkpoint or all, not '" + pathName + "'");
+            case "all" -> List.of("step", "epoch", "epoch+augment", "checkpoint", "predict");
+            case "step", "epoch", "epoch+augment", "checkpoint", "predict" -> List.of(pathName);
+            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, checkpoint, predict or all, not '" + pathName + "'");
         };
         if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
         Engine.getInstance().setRandomSeed(options.seed);
@@ -112,15 +116,17 @@ class Bench implements Callable<Integer> {
                     case "step" -> timeBareStep(run, data);
                     case "epoch" -> timeEpochPath(run, data, new Transform[0]);
                     case "checkpoint" -> timeCheckpoint(run);
+                    case "predict" -> timePrediction(run, data);
                     default -> timeEpochPath(run, data, Augmentation.tutorial(options.seed));
                 };
                 model.append(run.name());
                 path.append(route);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
                 boolean checkpoint = route.equals("checkpoint");
-                imagesPerSecond.append(checkpoint ? Double.NaN : Math.round(options.batchSize * 1000 / ms));
+                boolean predict = route.equals("predict");
+                imagesPerSecond.append(checkpoint ? Double.NaN : predict ? Math.round(filesPerSecond) : Math.round(options.batchSize * 1000 / ms));
                 peakMemory.append(peakMemoryMib());
-                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : "step");
+                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : predict ? "picture" : "step");
             }
         }
 
@@ -189,6 +195,40 @@ class Bench implements Callable<Integer> {
             return (System.nanoTime() - start) / 1e6 / steps;
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Set by {@link #timePrediction}: pictures read from PNG files and classified, per second. */
+    private double filesPerSecond;
+
+    /**
+     * Prediction with the course's model: the latency of one picture already in memory (warm), and
+     * the rate over PNG files read, prepared and classified one by one, as the classify script does.
+     */
+    private double timePrediction(TutorialRun run, DataSplits data) {
+        int count = Math.min(steps, Math.min(200, data.test().size()));
+        Path dir = null;
+        try (Classifier classifier = Classifier.of(RunFolder.open(RunFolder.SHIPPED.resolve(run.name())), NetworkInput.Invert.AUTO)) {
+            dir = Files.createTempDirectory("bench-predict");
+            List<Path> files = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Path file = dir.resolve(i + ".png");
+                javax.imageio.ImageIO.write(data.test().toImage(i), "png", file.toFile());
+                files.add(file);
+            }
+            ai.djl.modality.cv.Image picture = ai.djl.modality.cv.ImageFactory.getInstance().fromImage(data.test().toImage(0));
+            for (int i = 0; i < warmup; i++) classifier.classify(picture);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) classifier.classify(picture);
+            double latency = (System.nanoTime() - start) / 1e6 / count;
+            start = System.nanoTime();
+            for (Path file : files) classifier.classify(file);
+            filesPerSecond = count / ((System.nanoTime() - start) / 1e9);
+            return latency;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (dir != null) lib.AtomicFiles.deleteTree(dir);
         }
     }
 

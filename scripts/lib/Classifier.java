@@ -46,6 +46,7 @@ public final class Classifier implements AutoCloseable {
 
     /** The model in a run folder (e.g. models/cifar10 or output/fashion-mnist). */
     public static Classifier load(Path runFolder) {
+        Engines.prepareOnce(); // in a program of your own, before anything else starts the engine
         return new Classifier(RunFolder.open(runFolder), NetworkInput.Invert.AUTO);
     }
 

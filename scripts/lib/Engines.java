@@ -13,9 +13,18 @@ import lib.mxnet.MxnetRuntime;
 public final class Engines {
     private Engines() {}
 
+    private static boolean prepared;
+
     /** Sets the engine up for this machine before it loads; {@code threads} (from --threads) may be null. */
-    public static void prepare(Integer threads) {
+    public static synchronized void prepare(Integer threads) {
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
         MxnetRuntime.prepare(threads);
+        prepared = true;
+    }
+
+    /** For programs other than the scripts: sets the engine up with its defaults, once. */
+    public static synchronized void prepareOnce() {
+        if (!prepared) prepare(null);
     }
 
     /** The number of threads the engine computes with. */
