@@ -64,6 +64,10 @@ class Classify implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
     Path csv;
 
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "A CSV of file,label (file names without their extension): also count the right answers.")
+    Path labels;
+
     public static void main(String[] args) {
         Launcher.run(new Classify(), args);
     }
@@ -113,12 +117,36 @@ class Classify implements Callable<Integer> {
                 AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
                 System.out.println("Saved " + csv);
             }
+            if (labels != null) System.out.println(score(classified, answers));
             Path figure = options.output("classify").resolve("predictions.png");
             Charts.saveGrid(figure(classified, seen, answers), classified.size() > 12 ? 12 : classified.size(), 2, figure);
             System.out.println("Saved " + figure + (classified.size() > 12 ? " (the first 12 pictures)" : ""));
         }
         for (String problem : problems) System.err.println("error: " + problem);
         return problems.isEmpty() ? 0 : 2;
+    }
+
+    /** How many of the pictures the labels file names got their label as first answer. */
+    private String score(List<Path> files, List<Classifications> answers) {
+        Table known;
+        try {
+            known = Table.read().csv(labels.toFile());
+        } catch (RuntimeException e) {
+            throw new BadInputException(labels, "not a readable CSV of file,label (" + e.getMessage() + ")");
+        }
+        if (!known.columnNames().containsAll(List.of("file", "label"))) throw new BadInputException(labels, "has no file and label columns");
+        java.util.Map<String, String> labelOf = new java.util.HashMap<>();
+        for (int row = 0; row < known.rowCount(); row++) labelOf.put(known.getString(row, "file"), known.getString(row, "label"));
+        int labelled = 0;
+        int right = 0;
+        for (int i = 0; i < files.size(); i++) {
+            String name = files.get(i).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            String label = labelOf.get(name);
+            if (label == null) continue;
+            labelled++;
+            if (label.equals(answers.get(i).best().getClassName())) right++;
+        }
+        return String.format("Right on %d of the %d labelled pictures: accuracy %.4f", right, labelled, labelled == 0 ? 0.0 : right / (double) labelled);
     }
 
     private Table table(List<Path> files, List<Classifications> answers) {
