@@ -68,6 +68,9 @@ class Classify implements Callable<Integer> {
             description = "A CSV of file,label (file names without their extension): also count the right answers.")
     Path labels;
 
+    /** Pictures classified together, and pictures drawn in predictions.png. */
+    private static final int BATCH = 32, SHOWN = 12;
+
     public static void main(String[] args) {
         Launcher.run(new Classify(), args);
     }
@@ -94,18 +97,21 @@ class Classify implements Callable<Integer> {
         List<Classifications> answers = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try (Classifier classifier = Classifier.of(run, whenToInvert)) {
-            for (Path file : files) {
-                BufferedImage picture;
-                try {
-                    picture = ImageFiles.read(file);
-                } catch (BadInputException e) {
-                    problems.add(e.getMessage()); // the others are still classified
-                    continue;
+            for (int start = 0; start < files.size(); start += BATCH) { // a batch at a time: quicker than one by one
+                List<Image> batch = new ArrayList<>();
+                for (Path file : files.subList(start, Math.min(files.size(), start + BATCH))) {
+                    BufferedImage picture;
+                    try {
+                        picture = ImageFiles.read(file);
+                    } catch (BadInputException e) {
+                        problems.add(e.getMessage()); // the others are still classified
+                        continue;
+                    }
+                    batch.add(ImageFactory.getInstance().fromImage(picture));
+                    classified.add(file);
+                    if (seen.size() < SHOWN) seen.add(classifier.networkInput(picture));
                 }
-                Image image = ImageFactory.getInstance().fromImage(picture);
-                classified.add(file);
-                seen.add(classifier.networkInput(picture));
-                answers.add(classifier.classify(image));
+                if (!batch.isEmpty()) answers.addAll(classifier.classifyAll(batch));
             }
         }
 
@@ -119,8 +125,8 @@ class Classify implements Callable<Integer> {
             }
             if (labels != null) System.out.println(score(classified, answers));
             Path figure = options.output("classify").resolve("predictions.png");
-            Charts.saveGrid(figure(classified, seen, answers), classified.size() > 12 ? 12 : classified.size(), 2, figure);
-            System.out.println("Saved " + figure + (classified.size() > 12 ? " (the first 12 pictures)" : ""));
+            Charts.saveGrid(figure(classified, seen, answers), seen.size(), 2, figure);
+            System.out.println("Saved " + figure + (classified.size() > SHOWN ? " (the first " + SHOWN + " pictures)" : ""));
         }
         for (String problem : problems) System.err.println("error: " + problem);
         return problems.isEmpty() ? 0 : 2;
@@ -166,7 +172,7 @@ class Classify implements Callable<Integer> {
 
     private static List<Chart<?, ?>> figure(List<Path> files, List<BufferedImage> seen, List<Classifications> answers) {
         List<Chart<?, ?>> tiles = new ArrayList<>();
-        for (int i = 0; i < Math.min(12, files.size()); i++) {
+        for (int i = 0; i < seen.size(); i++) {
             int scale = 256 / seen.get(i).getWidth(); // the network's input, enlarged: its pixels stay visible
             tiles.addAll(Charts.imageGrid(List.of(seen.get(i)), List.of(files.get(i).getFileName().toString()), scale));
             List<Classification> best = answers.get(i).topK(3);

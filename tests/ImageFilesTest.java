@@ -106,4 +106,22 @@ class ImageFilesTest {
         TestFiles.assertBadInput(() -> ImageFiles.collect(List.of(none)), none, "holds no pictures");
         TestFiles.assertBadInput(() -> ImageFiles.collect(List.of(dir.resolve("missing"))), "missing", "no such file or folder");
     }
+
+    @Test
+    void aFourChannelJpegWithoutAdobesMarkerIsRead() throws IOException {
+        // A JPEG of four colour channels, as CMYK printing files are: Java's reader cannot decode it.
+        java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        Path file = dir.resolve("cmyk.jpg");
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(raster, null, null), null);
+        }
+        // Java reads this one (without the Adobe marker that CMYK files carry, it takes the channels as they
+        // come); with the marker it refuses the file, which ImageFiles turns into one line naming CMYK.
+        BufferedImage read = ImageFiles.read(file);
+        assertEquals(16, read.getWidth());
+        assertEquals(32, lib.NetworkInput.prepare(read, lib.TutorialRun.Dataset.CIFAR10, lib.NetworkInput.Invert.AUTO).getWidth());
+    }
 }
