@@ -41,7 +41,12 @@ public final class Charts {
     public static XYChart curves(History history, String metric, String title) {
         String label = metric.equals("loss") ? "Loss" : "Accuracy";
         XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("Epoch").yAxisTitle(label).build();
-        chart.getStyler().setLegendPosition(metric.equals("loss") ? LegendPosition.InsideNE : LegendPosition.InsideSE);
+        // The legend below the plot hides no point; every accuracy plot runs from 0 to 1 and every loss
+        // plot from 0, so two runs' figures compare even when read apart.
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        chart.getStyler().setYAxisMin(0.0);
+        if (!metric.equals("loss")) chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(5);
         double[] epochs = history.column("epoch");
