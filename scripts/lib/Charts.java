@@ -215,6 +215,38 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * A network's shapes as a row of squares, each as wide as its picture is high, captioned with
+     * height x width x channels: the pictures shrink while the channels grow.
+     */
+    public static Path saveShapes(List<String> captions, List<Integer> sides, Path file) {
+        int scale = 5;
+        int width = 80;
+        for (int side : sides) width += side * scale + 40;
+        int height = sides.stream().mapToInt(side -> side).max().orElse(1) * scale + 90;
+        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = picture.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        int x = 30;
+        int base = height - 50;
+        for (int i = 0; i < sides.size(); i++) {
+            int size = sides.get(i) * scale;
+            String kind = captions.get(i).split("\\n")[0];
+            g.setColor(kind.equals("conv") ? TRAINING : kind.equals("pool") ? VALIDATION : Color.GRAY);
+            g.fillRect(x, base - size, size, size);
+            g.setColor(Color.BLACK);
+            for (String line : captions.get(i).split("\n")) {
+                g.drawString(line, x, base + 18 + 14 * List.of(captions.get(i).split("\n")).indexOf(line));
+            }
+            x += size + 40;
+        }
+        g.dispose();
+        return AtomicFiles.write(file, temporary -> javax.imageio.ImageIO.write(picture, "png", temporary.toFile()));
+    }
+
     /** Saves {@code charts} tiled row by row in a grid of {@code rows} x {@code columns}, as one PNG. */
     public static Path saveGrid(List<? extends Chart<?, ?>> charts, int rows, int columns, Path file) {
         return AtomicFiles.write(file, temporary -> BitmapEncoder.saveBitmap(charts, rows, columns, temporary.toString(), BitmapFormat.PNG));
