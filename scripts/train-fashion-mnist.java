@@ -12,6 +12,7 @@
  * Run:    ./jbang train-fashion-mnist                       (20 epochs, about 20 minutes on 2 cores)
  *         ./jbang train-fashion-mnist --resume              (go on after Ctrl-C, from the last epoch saved)
  *         ./jbang train-fashion-mnist --epochs 1 --limit 2000   (a quick look, in output/fashion-mnist-quick)
+ *         ./jbang train-fashion-mnist --dense         (a network without convolutions, in output/fashion-mnist-dense)
  * Writes: output/fashion-mnist/: after every epoch the weights (fashion-mnist-cnn-00NN.params),
  *         history.csv and manifest.json; at the end accuracy.png and loss.png
  */
@@ -35,6 +36,7 @@ import lib.TrainingOptions;
 import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "train-fashion-mnist", mixinStandardHelpOptions = true,
         description = "Trains the tutorial's CNN on Fashion-MNIST, saving a checkpoint after every epoch.")
@@ -42,13 +44,16 @@ class TrainFashionMnist implements Callable<Integer> {
     @Mixin CommonOptions options;
     @Mixin TrainingOptions training;
 
+    @Option(names = "--dense", description = "Train a fully connected network instead of the CNN, for comparison.")
+    boolean dense;
+
     public static void main(String[] args) {
         Launcher.run(new TrainFashionMnist(), args);
     }
 
     @Override
     public Integer call() {
-        TutorialRun run = TutorialRun.FASHION_MNIST;
+        TutorialRun run = dense ? TutorialRun.FASHION_MNIST_DENSE : TutorialRun.FASHION_MNIST;
 
         // 0. The run folder: a new run, or the one --resume continues
         RunFolder folder = RunFolder.forTraining(run, options, training);

@@ -25,6 +25,7 @@ public final class Models {
     /** The names models are saved under; {@link #load} picks the network by them. */
     public static final String FASHION_MNIST = "fashion-mnist-cnn";
     public static final String CIFAR10 = "cifar10-cnn";
+    public static final String FASHION_MNIST_DENSE = "fashion-mnist-dense";
 
     /**
      * Keras: Conv2D(32, 3, padding="same", activation="relu"), MaxPooling2D(2), the same with 64
@@ -32,6 +33,18 @@ public final class Models {
      */
     public static SequentialBlock fashionMnistCnn() {
         return convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64});
+    }
+
+    /**
+     * A fully connected network, no convolutions, for comparison (lesson 3): Keras's
+     * {@code Flatten(), Dense(128, activation="relu"), Dense(10)}, the network of Keras's basic image
+     * classification example. 101,770 parameters.
+     */
+    public static SequentialBlock fashionMnistDense() {
+        SequentialBlock net = Engines.sequential();
+        return net.add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
     }
 
     /** Four convolution blocks (32, 64, 128, 256 filters), then Dense 256, 128, 64 and 10. */
@@ -65,6 +78,7 @@ public final class Models {
         return switch (modelName) {
             case FASHION_MNIST -> fashionMnistCnn();
             case CIFAR10 -> cifarCnn();
+            case FASHION_MNIST_DENSE -> fashionMnistDense();
             default -> throw new IllegalArgumentException("no network is called " + modelName);
         };
     }

@@ -24,7 +24,10 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
     public static final TutorialRun CIFAR10_AUGMENTED = new TutorialRun("cifar10-augmented", "CIFAR-10 with augmentation",
             Dataset.CIFAR10, Models.CIFAR10, 25, true, "train-cifar-augmented");
 
-    public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED);
+    public static final TutorialRun FASHION_MNIST_DENSE = new TutorialRun("fashion-mnist-dense", "Fashion-MNIST, dense network",
+            Dataset.FASHION_MNIST, Models.FASHION_MNIST_DENSE, 20, false, "train-fashion-mnist --dense");
+
+    public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE);
 
     /** The run called {@code name}, or null. */
     public static TutorialRun named(String name) {
