@@ -157,6 +157,8 @@ class RunFolderTest {
         TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2", "--batch-size", "8"), "--batch-size 8");
         TestFiles.assertBadInput(() -> train("--resume", "--overwrite"), "--resume and --overwrite");
         assertEquals(null, train("--resume"), "a finished run has nothing to resume");
+        // A run stopped after its last checkpoint, before its curves were drawn: resuming draws them.
+        assertTrue(Files.isRegularFile(out.resolve("accuracy.png")) && Files.isRegularFile(out.resolve("loss.png")));
         Files.writeString(out.resolve("manifest.json"), Files.readString(out.resolve("manifest.json")).replace("\"fashion-mnist\"", "\"cifar10\""));
         TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2"), out, "holds a cifar10 run");
     }

@@ -121,6 +121,10 @@ public final class RunFolder implements Training.Checkpoints {
         if (folder.isComplete()) {
             System.out.println("The run in " + dir + " is finished: " + manifest.epochsDone() + " of " + epochs
                     + " epochs done. Add --epochs N to train it further.");
+            // Stopped after its last checkpoint but before its curves: draw them now.
+            if (!Files.isRegularFile(dir.resolve("accuracy.png")) || !Files.isRegularFile(dir.resolve("loss.png"))) {
+                folder.drawCurves(history);
+            }
         } else {
             System.out.println("Resuming the run in " + dir + " after epoch " + manifest.epochsDone() + " of " + epochs + ".");
         }
