@@ -222,4 +222,15 @@ class RunFolderTest {
             System.setOut(original);
         }
     }
+
+    @Test
+    void theLearningRateIsPartOfTheRun() throws IOException {
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--lr", "0"), "--lr must be a positive number");
+        train("--epochs", "1", "--lr", "0.05");
+        assertEquals(0.05f, Manifest.read(out).learningRate());
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "2", "--lr", "0.01"), "--lr 0.01", "learning rate 0.05");
+        byte[] oneEpoch = weights(1);
+        train("--epochs", "1", "--overwrite"); // the tutorial's 0.01: other weights
+        assertFalse(java.util.Arrays.equals(oneEpoch, weights(1)));
+    }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * written last at each checkpoint, so it always names a complete set of files.
  */
 public record Manifest(int format, String run, String network, int epochsDone, int epochsPlanned,
-        int seed, int batchSize, int threads, Integer limit, boolean augment,
+        int seed, int batchSize, int threads, Integer limit, boolean augment, Float learningRate,
         String dataSource, String dataChecksum, String weights, String weightsSha256,
         Map<String, String> versions, String updated) {
 
@@ -30,12 +30,17 @@ public record Manifest(int format, String run, String network, int epochsDone, i
 
     public Manifest withProgress(int epochsDone, int epochsPlanned, String weights, String weightsSha256, String updated) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+    }
+
+    /** The learning rate the run trains with (manifests that predate the option: the tutorial's). */
+    public float learningRateOrDefault() {
+        return learningRate == null ? Training.LEARNING_RATE : learningRate;
     }
 
     public Manifest withData(String dataSource, String dataChecksum) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
     }
 
     public void write(Path dir) {

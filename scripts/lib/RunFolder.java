@@ -64,17 +64,18 @@ public final class RunFolder implements Training.Checkpoints {
     public static RunFolder forTraining(TutorialRun run, CommonOptions options, TrainingOptions training) {
         if (training.resume && training.overwrite) throw new BadInputException("--resume and --overwrite contradict each other: pick one");
         Path dir = options.output != null ? options.output : run.defaultOutput(options.limit != null);
-        RunFolder folder = training.resume ? resume(dir, run, options) : start(dir, run, options, training.overwrite);
+        float learningRate = training.learningRate(); // checked before anything else happens
+        RunFolder folder = training.resume ? resume(dir, run, options, training.learningRate) : start(dir, run, options, training.overwrite, learningRate);
         folder.reportsStops = true;
         return folder;
     }
 
     /** A new run of {@code run} in {@code dir}, which must hold no run: for programs that train outside the scripts (bench). */
     public static RunFolder newRun(Path dir, TutorialRun run, CommonOptions options) {
-        return start(dir, run, options, false);
+        return start(dir, run, options, false, Training.LEARNING_RATE);
     }
 
-    private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite) {
+    private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite, float learningRate) {
         // Other files (the sample grids of lessons 1 and 4, your own notes) may share the folder and stay.
         List<Path> runFiles = contents(dir).stream().filter(RunFolder::writtenByARun).toList();
         boolean holdsRun = runFiles.stream().anyMatch(path -> !isTemporary(path.getFileName().toString()));
@@ -84,12 +85,12 @@ public final class RunFolder implements Training.Checkpoints {
         deleteAll(runFiles); // with --overwrite, the old run; always, the leftovers of an interrupted write
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
-                options.seed, options.batchSize, threads(), options.limit, run.augment(), null, null, null, null,
+                options.seed, options.batchSize, threads(), options.limit, run.augment(), learningRate, null, null, null, null,
                 versions(), null);
         return new RunFolder(dir, run, manifest, new History());
     }
 
-    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options) {
+    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options, Float learningRate) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder: nothing to resume; start a new run without --resume");
         Manifest manifest = Manifest.read(dir);
         if (!manifest.run().equals(run.name()) || !manifest.network().equals(run.network())) {
@@ -100,6 +101,9 @@ public final class RunFolder implements Training.Checkpoints {
         refuseIfGiven(options, "--batch-size", manifest.batchSize(), options.batchSize);
         if (options.given("--limit") && !options.limit.equals(manifest.limit())) {
             throw contradiction("--limit " + options.limit, "limit " + (manifest.limit() == null ? "none" : manifest.limit()));
+        }
+        if (learningRate != null && learningRate != manifest.learningRateOrDefault()) {
+            throw contradiction("--lr " + learningRate, "learning rate " + manifest.learningRateOrDefault());
         }
         options.seed = manifest.seed();
         options.batchSize = manifest.batchSize();
@@ -177,6 +181,11 @@ public final class RunFolder implements Training.Checkpoints {
     @Override
     public int epochs() {
         return epochs;
+    }
+
+    @Override
+    public float learningRate() {
+        return manifest.learningRateOrDefault();
     }
 
     /** The checkpoint after an epoch: weights, history, then the manifest that makes them count. */

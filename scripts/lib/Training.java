@@ -32,8 +32,13 @@ public final class Training {
      * Plain SGD keeps no state between steps, so the weights alone are enough to resume a run.
      */
     public static TrainingConfig sgdConfig(TrainingListener... listeners) {
+        return sgdConfig(LEARNING_RATE, listeners);
+    }
+
+    /** The same with another learning rate ({@code --lr}). */
+    public static TrainingConfig sgdConfig(float learningRate, TrainingListener... listeners) {
         return new DefaultTrainingConfig(new PerImageLoss(Loss.softmaxCrossEntropyLoss()))
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(LEARNING_RATE)).build())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).build())
                 .addEvaluator(new Accuracy())
                 .addTrainingListeners(TrainingListener.Defaults.basic()) // computes loss and accuracy
                 .addTrainingListeners(listeners);                        // so these must come after it
@@ -46,6 +51,11 @@ public final class Training {
 
         /** The number of the last epoch to train. */
         int epochs();
+
+        /** The size of each SGD step. */
+        default float learningRate() {
+            return LEARNING_RATE;
+        }
 
         /** Called after each epoch, with the model as trained so far and the history including that epoch. */
         void save(Model model, History history);
@@ -84,7 +94,7 @@ public final class Training {
             int batchSize, Shape imageShape, Checkpoints checkpoints) {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
-        try (Trainer trainer = model.newTrainer(sgdConfig(progress))) {
+        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), progress))) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
             for (int epoch = progress.history().epochs() + 1; epoch <= checkpoints.epochs(); epoch++) {
                 train.startEpoch(epoch);                      // this epoch's order and augmentation

@@ -10,4 +10,15 @@ public class TrainingOptions {
 
     @Option(names = "--overwrite", description = "Replace the run in --output with a new one.")
     public boolean overwrite;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate: the size of each SGD step (default: the tutorial's 0.01).")
+    public Float learningRate;
+
+    /** The learning rate asked for, checked: a positive number. */
+    public float learningRate() {
+        if (learningRate == null) return Training.LEARNING_RATE;
+        if (!(learningRate > 0) || learningRate.isInfinite()) throw new BadInputException("--lr must be a positive number, got " + learningRate);
+        return learningRate;
+    }
 }
