@@ -30,9 +30,9 @@ import lib.Classifier;
 import lib.CommonOptions;
 import lib.ImageFiles;
 import lib.Launcher;
+import lib.ModelOption;
 import lib.NetworkInput;
 import lib.RunFolder;
-import lib.TutorialRun;
 import org.knowm.xchart.internal.chartpart.Chart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,9 +50,7 @@ class Classify implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Picture files, or folders of pictures.")
     List<Path> paths;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
-    Path modelDir;
+    @Mixin ModelOption trained;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Classes to list for each picture (default: ${DEFAULT-VALUE}).")
     int top;
@@ -86,7 +84,7 @@ class Classify implements Callable<Integer> {
         };
 
         // 1. The model: your own run, or the one that comes with the course.
-        RunFolder.Saved run = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
+        RunFolder.Saved run = trained.open();
 
         // 2. The pictures: files as given, folders' pictures by name.
         List<Path> files = ImageFiles.collect(paths);

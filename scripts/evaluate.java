@@ -21,8 +21,8 @@ import lib.CommonOptions;
 import lib.DataSplits;
 import lib.Evaluation;
 import lib.Launcher;
+import lib.ModelOption;
 import lib.RunFolder;
-import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +32,7 @@ import picocli.CommandLine.Option;
 class Evaluate implements Callable<Integer> {
     @Mixin CommonOptions options;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
-    Path modelDir;
+    @Mixin ModelOption trained;
 
     public static void main(String[] args) {
         Launcher.run(new Evaluate(), args);
@@ -43,7 +41,7 @@ class Evaluate implements Callable<Integer> {
     @Override
     public Integer call() {
         // 1. Load the trained model: the run's manifest says which network, which data and which weights.
-        RunFolder.Saved saved = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
+        RunFolder.Saved saved = trained.open();
         try (Model model = saved.loadModel()) {
 
             // 2. Load the test set: 10,000 images the model never trained on.

@@ -32,8 +32,8 @@ import lib.Charts;
 import lib.CommonOptions;
 import lib.LabeledImages;
 import lib.Launcher;
+import lib.ModelOption;
 import lib.RunFolder;
-import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,9 +43,7 @@ import picocli.CommandLine.Option;
 class Features implements Callable<Integer> {
     @Mixin CommonOptions options;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
-    Path modelDir;
+    @Mixin ModelOption trained;
 
     @Option(names = "--image", paramLabel = "N", defaultValue = "0", description = "Which test picture (default: ${DEFAULT-VALUE}).")
     int image;
@@ -60,7 +58,7 @@ class Features implements Callable<Integer> {
     @Override
     public Integer call() {
         // 1. The model and one test picture
-        RunFolder.Saved saved = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
+        RunFolder.Saved saved = trained.open();
         LabeledImages test = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).test();
         if (image < 0 || image >= test.size()) throw new BadInputException("--image must be between 0 and " + (test.size() - 1) + ", got " + image);
         Path output = options.output("features/" + saved.dir().getFileName());

@@ -31,8 +31,8 @@ import lib.DataSplits;
 import lib.Evaluation;
 import lib.LabeledImages;
 import lib.Launcher;
+import lib.ModelOption;
 import lib.RunFolder;
-import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,9 +45,7 @@ import tech.tablesaw.api.Table;
 class Inspect implements Callable<Integer> {
     @Mixin CommonOptions options;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A run folder (default: output/cifar10 if you trained it, else the course's models/cifar10).")
-    Path modelDir;
+    @Mixin ModelOption trained;
 
     public static void main(String[] args) {
         Launcher.run(new Inspect(), args);
@@ -56,7 +54,7 @@ class Inspect implements Callable<Integer> {
     @Override
     public Integer call() {
         // 1. The model and its test set
-        RunFolder.Saved saved = RunFolder.openForUse(modelDir, TutorialRun.CIFAR10);
+        RunFolder.Saved saved = trained.open();
         DataSplits data = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).limit(options.limit());
         LabeledImages test = data.test();
         List<String> classes = test.classNames();
