@@ -233,4 +233,22 @@ class RunFolderTest {
         train("--epochs", "1", "--overwrite"); // the tutorial's 0.01: other weights
         assertFalse(java.util.Arrays.equals(oneEpoch, weights(1)));
     }
+
+    @Test
+    void dropoutAndWeightDecayArePartOfTheRunAndResumeExactly() throws IOException {
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--dropout", "1"), "--dropout must be at least 0 and below 1");
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--weight-decay", "-0.1"), "--weight-decay must be 0 or more");
+        train("--epochs", "3", "--dropout", "0.3", "--weight-decay", "0.001");
+        byte[] whole = weights(3);
+        Manifest manifest = Manifest.read(out);
+        assertEquals(0.3f, manifest.dropout());
+        assertEquals(0.001f, manifest.weightDecay());
+        train("--epochs", "1", "--dropout", "0.3", "--weight-decay", "0.001", "--overwrite");
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "3", "--dropout", "0.5"), "--dropout 0.5", "dropout 0.3");
+        train("--resume", "--epochs", "3");
+        assertArrayEquals(whole, weights(3), "the dropout masks of each epoch come from the seed and the epoch");
+        try (Model model = RunFolder.open(out).loadModel()) {
+            assertTrue(model.getBlock().getChildren().values().stream().anyMatch(b -> b instanceof ai.djl.nn.norm.Dropout));
+        }
+    }
 }

@@ -64,7 +64,9 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
      */
     public EpochDataset shuffled(NDManager manager, int batchSize, long seed, Transform... augmentation) {
         EpochDataset.Shuffle shuffle = new EpochDataset.Shuffle(seed);
-        List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle));
+        // The engine's own generator (Dropout's masks) is reseeded at each epoch too.
+        EpochDataset.EpochSeeded engine = epoch -> ai.djl.engine.Engine.getInstance().setRandomSeed((int) EpochDataset.seedFor(seed, epoch, 2));
+        List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle, engine));
         Pipeline pipeline = new Pipeline(new ToTensor());
         if (augmentation.length > 0) {
             Transform onePass = Augmentation.inOnePass(augmentation);

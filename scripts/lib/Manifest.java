@@ -15,7 +15,7 @@ import java.util.Map;
  * written last at each checkpoint, so it always names a complete set of files.
  */
 public record Manifest(int format, String run, String network, int epochsDone, int epochsPlanned,
-        int seed, int batchSize, int threads, Integer limit, boolean augment, Float learningRate,
+        int seed, int batchSize, int threads, Integer limit, boolean augment, Float learningRate, Float weightDecay, Float dropout,
         String dataSource, String dataChecksum, String weights, String weightsSha256,
         Map<String, String> versions, String updated) {
 
@@ -30,7 +30,7 @@ public record Manifest(int format, String run, String network, int epochsDone, i
 
     public Manifest withProgress(int epochsDone, int epochsPlanned, String weights, String weightsSha256, String updated) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, weightDecay, dropout, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
     }
 
     /** The learning rate the run trains with (manifests that predate the option: the tutorial's). */
@@ -38,9 +38,18 @@ public record Manifest(int format, String run, String network, int epochsDone, i
         return learningRate == null ? Training.LEARNING_RATE : learningRate;
     }
 
+    /** Weight decay and dropout (manifests that predate the options: none). */
+    public float weightDecayOrDefault() {
+        return weightDecay == null ? 0 : weightDecay;
+    }
+
+    public float dropoutOrDefault() {
+        return dropout == null ? 0 : dropout;
+    }
+
     public Manifest withData(String dataSource, String dataChecksum) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, weightDecay, dropout, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
     }
 
     public void write(Path dir) {

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
@@ -32,7 +33,7 @@ public final class Models {
      * and 128 filters, Flatten(), Dense(64, activation="relu"), Dense(10). 167,114 parameters.
      */
     public static SequentialBlock fashionMnistCnn() {
-        return convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64});
+        return convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, 0);
     }
 
     /**
@@ -49,20 +50,27 @@ public final class Models {
 
     /** Four convolution blocks (32, 64, 128, 256 filters), then Dense 256, 128, 64 and 10. */
     public static SequentialBlock cifarCnn() {
-        return convolutionsThenDense(new int[] {32, 64, 128, 256}, new int[] {256, 128, 64});
+        return cifarCnn(0);
     }
 
-    private static SequentialBlock convolutionsThenDense(int[] filters, int[] hiddenUnits) {
+    /** The same with {@code Dropout(rate)} after each pooling and each hidden Dense layer (0: none). */
+    public static SequentialBlock cifarCnn(float dropout) {
+        return convolutionsThenDense(new int[] {32, 64, 128, 256}, new int[] {256, 128, 64}, dropout);
+    }
+
+    private static SequentialBlock convolutionsThenDense(int[] filters, int[] hiddenUnits, float dropout) {
         // Layer after layer, like Keras's Sequential; trained as one MXNet graph, which is faster.
         SequentialBlock net = Engines.sequential();
         for (int count : filters) {
             net.add(Conv2d.builder().setFilters(count).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                     .add(Activation.reluBlock())
                     .add(Pool.maxPool2dBlock(new Shape(2, 2))); // stride 2, no padding: odd sizes round down, like Keras
+            if (dropout > 0) net.add(Dropout.builder().optRate(dropout).build());
         }
         net.add(Blocks.batchFlattenBlock());
         for (int units : hiddenUnits) {
             net.add(Linear.builder().setUnits(units).build()).add(Activation.reluBlock());
+            if (dropout > 0) net.add(Dropout.builder().optRate(dropout).build());
         }
         // Ten scores ("logits"); the softmax lives in the loss, which is more accurate numerically.
         return net.add(Linear.builder().setUnits(10).build());
@@ -75,9 +83,14 @@ public final class Models {
 
     /** The network a model name stands for: {@link #FASHION_MNIST} or {@link #CIFAR10}. */
     public static SequentialBlock network(String modelName) {
+        return network(modelName, 0);
+    }
+
+    /** The network a model name stands for, with Dropout layers of {@code dropout} (0: none) in the CNNs. */
+    public static SequentialBlock network(String modelName, float dropout) {
         return switch (modelName) {
-            case FASHION_MNIST -> fashionMnistCnn();
-            case CIFAR10 -> cifarCnn();
+            case FASHION_MNIST -> convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, dropout);
+            case CIFAR10 -> cifarCnn(dropout);
             case FASHION_MNIST_DENSE -> fashionMnistDense();
             default -> throw new IllegalArgumentException("no network is called " + modelName);
         };

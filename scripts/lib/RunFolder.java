@@ -65,17 +65,21 @@ public final class RunFolder implements Training.Checkpoints {
         if (training.resume && training.overwrite) throw new BadInputException("--resume and --overwrite contradict each other: pick one");
         Path dir = options.output != null ? options.output : run.defaultOutput(options.limit != null);
         float learningRate = training.learningRate(); // checked before anything else happens
-        RunFolder folder = training.resume ? resume(dir, run, options, training.learningRate) : start(dir, run, options, training.overwrite, learningRate);
+        float weightDecay = training.weightDecay();
+        float dropout = training.dropout();
+        RunFolder folder = training.resume ? resume(dir, run, options, training)
+                : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout);
         folder.reportsStops = true;
         return folder;
     }
 
     /** A new run of {@code run} in {@code dir}, which must hold no run: for programs that train outside the scripts (bench). */
     public static RunFolder newRun(Path dir, TutorialRun run, CommonOptions options) {
-        return start(dir, run, options, false, Training.LEARNING_RATE);
+        return start(dir, run, options, false, Training.LEARNING_RATE, 0, 0);
     }
 
-    private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite, float learningRate) {
+    private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite, float learningRate,
+            float weightDecay, float dropout) {
         // Other files (the sample grids of lessons 1 and 4, your own notes) may share the folder and stay.
         List<Path> runFiles = contents(dir).stream().filter(RunFolder::writtenByARun).toList();
         boolean holdsRun = runFiles.stream().anyMatch(path -> !isTemporary(path.getFileName().toString()));
@@ -85,12 +89,12 @@ public final class RunFolder implements Training.Checkpoints {
         deleteAll(runFiles); // with --overwrite, the old run; always, the leftovers of an interrupted write
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
-                options.seed, options.batchSize, threads(), options.limit, run.augment(), learningRate, null, null, null, null,
+                options.seed, options.batchSize, threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, null, null, null, null,
                 versions(), null);
         return new RunFolder(dir, run, manifest, new History());
     }
 
-    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options, Float learningRate) {
+    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options, TrainingOptions training) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder: nothing to resume; start a new run without --resume");
         Manifest manifest = Manifest.read(dir);
         if (!manifest.run().equals(run.name()) || !manifest.network().equals(run.network())) {
@@ -102,8 +106,14 @@ public final class RunFolder implements Training.Checkpoints {
         if (options.given("--limit") && !options.limit.equals(manifest.limit())) {
             throw contradiction("--limit " + options.limit, "limit " + (manifest.limit() == null ? "none" : manifest.limit()));
         }
-        if (learningRate != null && learningRate != manifest.learningRateOrDefault()) {
-            throw contradiction("--lr " + learningRate, "learning rate " + manifest.learningRateOrDefault());
+        if (training.learningRate != null && training.learningRate != manifest.learningRateOrDefault()) {
+            throw contradiction("--lr " + training.learningRate, "learning rate " + manifest.learningRateOrDefault());
+        }
+        if (training.weightDecay != null && training.weightDecay != manifest.weightDecayOrDefault()) {
+            throw contradiction("--weight-decay " + training.weightDecay, "weight decay " + manifest.weightDecayOrDefault());
+        }
+        if (training.dropout != null && training.dropout != manifest.dropoutOrDefault()) {
+            throw contradiction("--dropout " + training.dropout, "dropout " + manifest.dropoutOrDefault());
         }
         options.seed = manifest.seed();
         options.batchSize = manifest.batchSize();
@@ -165,7 +175,8 @@ public final class RunFolder implements Training.Checkpoints {
      * checkpoint is and how to resume it.
      */
     public Model model(Shape imageShape) {
-        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(), imageShape) : loadModel(dir, manifest);
+        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(manifest.dropoutOrDefault()), imageShape)
+                : loadModel(dir, manifest);
         if (reportsStops && !training) {
             training = true;
             Runtime.getRuntime().addShutdownHook(new Thread(this::reportIfStopped));
@@ -186,6 +197,11 @@ public final class RunFolder implements Training.Checkpoints {
     @Override
     public float learningRate() {
         return manifest.learningRateOrDefault();
+    }
+
+    @Override
+    public float weightDecay() {
+        return manifest.weightDecayOrDefault();
     }
 
     /** The checkpoint after an epoch: weights, history, then the manifest that makes them count. */
@@ -276,7 +292,7 @@ public final class RunFolder implements Training.Checkpoints {
 
     private static Model loadModel(Path dir, Manifest manifest) {
         Model model = Model.newInstance(manifest.network());
-        model.setBlock(Models.network(manifest.network()));
+        model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault()));
         try {
             model.load(dir, manifest.network(), Map.of("epoch", String.valueOf(manifest.epochsDone())));
         } catch (IOException | MalformedModelException | RuntimeException e) {

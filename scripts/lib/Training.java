@@ -37,8 +37,13 @@ public final class Training {
 
     /** The same with another learning rate ({@code --lr}). */
     public static TrainingConfig sgdConfig(float learningRate, TrainingListener... listeners) {
+        return sgdConfig(learningRate, 0, listeners);
+    }
+
+    /** The same with L2 weight decay ({@code --weight-decay}); plain SGD still keeps no state between steps. */
+    public static TrainingConfig sgdConfig(float learningRate, float weightDecay, TrainingListener... listeners) {
         return new DefaultTrainingConfig(new PerImageLoss(Loss.softmaxCrossEntropyLoss()))
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).build())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay).build())
                 .addEvaluator(new Accuracy())
                 .addTrainingListeners(TrainingListener.Defaults.basic()) // computes loss and accuracy
                 .addTrainingListeners(listeners);                        // so these must come after it
@@ -55,6 +60,11 @@ public final class Training {
         /** The size of each SGD step. */
         default float learningRate() {
             return LEARNING_RATE;
+        }
+
+        /** L2 weight decay. */
+        default float weightDecay() {
+            return 0;
         }
 
         /** Called after each epoch, with the model as trained so far and the history including that epoch. */
@@ -94,7 +104,7 @@ public final class Training {
             int batchSize, Shape imageShape, Checkpoints checkpoints) {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
-        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), progress))) {
+        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), progress))) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
             for (int epoch = progress.history().epochs() + 1; epoch <= checkpoints.epochs(); epoch++) {
                 train.startEpoch(epoch);                      // this epoch's order and augmentation

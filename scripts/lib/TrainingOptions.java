@@ -15,6 +15,28 @@ public class TrainingOptions {
             description = "Learning rate: the size of each SGD step (default: the tutorial's 0.01).")
     public Float learningRate;
 
+    @Option(names = "--weight-decay", paramLabel = "W",
+            description = "L2 weight decay: each step also shrinks every weight by W times itself (default: 0, as the tutorial).")
+    public Float weightDecay;
+
+    @Option(names = "--dropout", paramLabel = "P",
+            description = "Drop this share of the values after each pooling and hidden Dense layer while training (default: 0).")
+    public Float dropout;
+
+    /** --weight-decay, checked: 0 or more. */
+    public float weightDecay() {
+        if (weightDecay == null) return 0;
+        if (!(weightDecay >= 0) || weightDecay.isInfinite()) throw new BadInputException("--weight-decay must be 0 or more, got " + weightDecay);
+        return weightDecay;
+    }
+
+    /** --dropout, checked: in [0, 1). */
+    public float dropout() {
+        if (dropout == null) return 0;
+        if (!(dropout >= 0 && dropout < 1)) throw new BadInputException("--dropout must be at least 0 and below 1, got " + dropout);
+        return dropout;
+    }
+
     /** The learning rate asked for, checked: a positive number. */
     public float learningRate() {
         if (learningRate == null) return Training.LEARNING_RATE;

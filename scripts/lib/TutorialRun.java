@@ -39,6 +39,11 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
         return Models.network(network);
     }
 
+    /** The same with Dropout layers of {@code dropout} ({@code --dropout}; 0: none). */
+    public SequentialBlock newNetwork(float dropout) {
+        return Models.network(network, dropout);
+    }
+
     /** Where a run goes when --output is not given; quick looks (--limit) get a folder of their own. */
     public Path defaultOutput(boolean quickLook) {
         return Path.of("output", quickLook ? name + "-quick" : name);
