@@ -110,7 +110,7 @@ class Bench implements Callable<Integer> {
                 options.batchSize, warmup, steps, lib.Engines.threads());
 
         for (TutorialRun run : runs) {
-            DataSplits data = run.dataset().load(run.dataset().locate(options.dataDir)).limit(options.limit());
+            DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
             for (String route : paths) {
                 resetPeakMemory();
                 double ms = switch (route) {

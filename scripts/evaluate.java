@@ -45,7 +45,7 @@ class Evaluate implements Callable<Integer> {
         try (Model model = saved.loadModel()) {
 
             // 2. Load the test set: 10,000 images the model never trained on.
-            DataSplits data = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).limit(options.limit());
+            DataSplits data = saved.run().dataset().load(options.dataDir).limit(options.limit());
 
             // 3. Evaluate: one pass over the test set, no training.
             Evaluation result = Evaluation.of(model, data.test(), options.batchSize);

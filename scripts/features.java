@@ -59,7 +59,7 @@ class Features implements Callable<Integer> {
     public Integer call() {
         // 1. The model and one test picture
         RunFolder.Saved saved = trained.open();
-        LabeledImages test = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).test();
+        LabeledImages test = saved.run().dataset().load(options.dataDir).test();
         if (image < 0 || image >= test.size()) throw new BadInputException("--image must be between 0 and " + (test.size() - 1) + ", got " + image);
         Path output = options.output("features/" + saved.dir().getFileName());
 

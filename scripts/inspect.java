@@ -55,7 +55,7 @@ class Inspect implements Callable<Integer> {
     public Integer call() {
         // 1. The model and its test set
         RunFolder.Saved saved = trained.open();
-        DataSplits data = saved.run().dataset().load(saved.run().dataset().locate(options.dataDir)).limit(options.limit());
+        DataSplits data = saved.run().dataset().load(options.dataDir).limit(options.limit());
         LabeledImages test = data.test();
         List<String> classes = test.classNames();
         Path output = options.output("inspect/" + saved.dir().getFileName());

@@ -47,7 +47,7 @@ class TrainByHand implements Callable<Integer> {
         Engine.getInstance().setRandomSeed(options.seed);
 
         // 1. The data: a quick look by default, 10,000 training images
-        DataSplits data = run.dataset().load(run.dataset().locate(options.dataDir)).limit(options.given("--limit") ? options.limit() : 10_000);
+        DataSplits data = run.dataset().load(options.dataDir).limit(options.given("--limit") ? options.limit() : 10_000);
         Shape imageShape = data.train().imageShape();
 
         // 2. The model and a trainer: the tutorial's loss and plain SGD

@@ -19,7 +19,7 @@ public class ExportTestPictures {
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
-        LabeledImages test = Dataset.CIFAR10.load(Dataset.CIFAR10.locate(null)).test().first(count);
+        LabeledImages test = Dataset.CIFAR10.load(null).test().first(count);
         Path png = Files.createDirectories(folder.resolve("png"));
         Path jpeg = Files.createDirectories(folder.resolve("jpeg-128"));
         StringBuilder labels = new StringBuilder("file,label\n");

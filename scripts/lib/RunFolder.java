@@ -89,7 +89,7 @@ public final class RunFolder implements Training.Checkpoints {
         deleteAll(runFiles); // with --overwrite, the old run; always, the leftovers of an interrupted write
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
-                options.seed, options.batchSize, threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, null, null, null, null,
+                options.seed, options.batchSize, Engines.threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, null, null, null, null,
                 versions(), null);
         return new RunFolder(dir, run, manifest, new History());
     }
@@ -126,8 +126,8 @@ public final class RunFolder implements Training.Checkpoints {
         History history = readHistory(dir, manifest);
         removeLeftovers(dir, manifest);
         requireWritable(dir);
-        if (threads() != manifest.threads()) {
-            System.out.println("Note: this run was trained with " + manifest.threads() + " threads and goes on with " + threads()
+        if (Engines.threads() != manifest.threads()) {
+            System.out.println("Note: this run was trained with " + manifest.threads() + " threads and goes on with " + Engines.threads()
                     + " (--threads): the weights will differ in the last digits from a run that never stopped.");
         }
         RunFolder folder = new RunFolder(dir, run, manifest.withProgress(manifest.epochsDone(), epochs, manifest.weights(),
@@ -397,10 +397,6 @@ public final class RunFolder implements Training.Checkpoints {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int threads() {
-        return Engines.threads();
     }
 
     private static Map<String, String> versions() {

@@ -81,9 +81,9 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             return this == FASHION_MNIST ? FashionMnist.locate(dataDir) : Cifar10.locate(dataDir);
         }
 
-        /** Reads the data in {@code folder} and splits it as the tutorial does. */
-        public DataSplits load(Path folder) {
-            return this == FASHION_MNIST ? FashionMnist.load(folder) : Cifar10.load(folder);
+        /** Reads the data from {@code dataDir} (else the usual places, else a download) and splits it as the tutorial does. */
+        public DataSplits load(Path dataDir) {
+            return this == FASHION_MNIST ? FashionMnist.load(dataDir) : Cifar10.load(dataDir);
         }
     }
 
