@@ -63,29 +63,29 @@ class TrainCifar implements Callable<Integer> {
     public Integer call() {
         TutorialRun run = augment ? TutorialRun.CIFAR10_AUGMENTED : TutorialRun.CIFAR10;
 
-        // 0. The run folder: a new run, or the one --resume continues
+        // 1. The run folder: a new run, or the one --resume continues
         RunFolder folder = RunFolder.forTraining(run, options, training);
         if (folder.isComplete()) return 0;
         Engine.getInstance().setRandomSeed(options.seed);
 
-        // 1. Load the data
+        // 2. Load the data
         Path source = run.dataset().locate(options.dataDir);
         DataSplits data = run.dataset().load(source).limit(options.limit());
         folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 2. Build the model: four convolution blocks, then three hidden dense layers (or take it from the checkpoint).
+        // 3. Build the model: four convolution blocks, then three hidden dense layers (or take it from the checkpoint).
         try (Model model = folder.model(imageShape); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 
-            // 3. Train. Augmentation, like Keras's preprocessing layers, changes training batches only:
+            // 4. Train. Augmentation, like Keras's preprocessing layers, changes training batches only:
             //    validation (and later test) images are the originals. A checkpoint after every epoch.
             Transform[] augmentation = run.augment() ? Augmentation.tutorial(options.seed) : new Transform[0];
             EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed, augmentation);
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 4. The history and its curves
+            // 5. The history and its curves
             System.out.println(history);
             folder.drawCurves(history);
         }

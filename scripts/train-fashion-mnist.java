@@ -55,28 +55,28 @@ class TrainFashionMnist implements Callable<Integer> {
     public Integer call() {
         TutorialRun run = dense ? TutorialRun.FASHION_MNIST_DENSE : TutorialRun.FASHION_MNIST;
 
-        // 0. The run folder: a new run, or the one --resume continues
+        // 1. The run folder: a new run, or the one --resume continues
         RunFolder folder = RunFolder.forTraining(run, options, training);
         if (folder.isComplete()) return 0;
         Engine.getInstance().setRandomSeed(options.seed); // same seed, same weights and same shuffling
 
-        // 1. Load the data
+        // 2. Load the data
         Path source = run.dataset().locate(options.dataDir);
         DataSplits data = run.dataset().load(source).limit(options.limit());
         folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 2. Build the model (or take it from the checkpoint)
+        // 3. Build the model (or take it from the checkpoint)
         try (Model model = folder.model(imageShape); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 
-            // 3. Train: shuffled batches of 32, the last smaller batch included, then validation;
+            // 4. Train: shuffled batches of 32, the last smaller batch included, then validation;
             //    a checkpoint in the run folder after every epoch.
             EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed);
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 4. The history and its curves
+            // 5. The history and its curves
             System.out.println(history);
             folder.drawCurves(history);
         }

@@ -24,9 +24,16 @@ import java.util.List;
 import lib.mxnet.HybridSequentialBlock;
 import lib.Models;
 import lib.Training;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class HybridSequentialBlockTest {
+    @BeforeAll
+    static void onlyOnMxnet() {
+        Assumptions.assumeTrue(lib.Engines.chosen() == lib.Engines.Name.MXNet, "training as one graph is MXNet's");
+    }
+
     private static final Shape IMAGE = new Shape(1, 12, 12);
     /** Two full batches and a smaller last one, as an epoch ends. */
     private static final int[] BATCH_SIZES = {4, 4, 3};

@@ -131,13 +131,13 @@ class LauncherTest {
     }
 
     @Test
-    void aMachineWithoutMxnetIsOneLineNamingThePlatformAndExitCode2() {
+    void mxnetOnAMachineWithoutItIsOneLineNamingThePlatformAndExitCode2() {
         String arch = System.getProperty("os.arch");
         Tiny tiny = new Tiny();
         int code;
         try {
             System.setProperty("os.arch", "aarch64");
-            code = run(tiny, "--epochs", "1");
+            code = run(tiny, "--epochs", "1", "--engine", "MXNet");
         } finally {
             System.setProperty("os.arch", arch);
         }
@@ -145,7 +145,16 @@ class LauncherTest {
         assertFalse(tiny.called);
         assertEquals(1, errLines().size(), err.toString());
         String line = errLines().get(0);
-        assertTrue(line.contains("MXNet has no build for") && line.contains("aarch64") && line.contains("plot-history"), line);
+        assertTrue(line.contains("MXNet has no build for") && line.contains("aarch64") && line.contains("--engine PyTorch"), line);
+    }
+
+    @Test
+    void anUnknownEngineIsOneLineAndExitCode2() {
+        Tiny tiny = new Tiny();
+        assertEquals(2, run(tiny, "--engine", "Caffe"));
+        assertFalse(tiny.called);
+        assertEquals(1, errLines().size(), err.toString());
+        assertTrue(errLines().get(0).contains("--engine names no engine of the course: Caffe"), errLines().get(0));
     }
 
     @Test

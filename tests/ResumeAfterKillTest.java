@@ -37,7 +37,8 @@ class ResumeAfterKillTest {
     }
 
     private void killTwiceAndResume(String script, String network, Path data, int epochs) throws Exception {
-        List<String> options = List.of("--data-dir", data.toString(), "--epochs", String.valueOf(epochs), "--threads", "2");
+        List<String> options = List.of("--data-dir", data.toString(), "--epochs", String.valueOf(epochs), "--threads", "2",
+                "--engine", lib.Engines.chosen().name());
         Path whole = temp.resolve("whole");
         Path stopped = temp.resolve("stopped");
         assertEquals(0, run(script, options, whole, false).waitFor(), log());

@@ -36,8 +36,12 @@ public class CommonOptions {
     public boolean show;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "CPU threads for MXNet (default: $OMP_NUM_THREADS, else all cores).")
+            description = "CPU threads for the engine (default: $OMP_NUM_THREADS, else all cores).")
     Integer threads;
+
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "MXNet or PyTorch (default: $DJL_DEFAULT_ENGINE, else MXNet where it runs, else PyTorch).")
+    String engine;
 
     public int epochs(int tutorialDefault) {
         return epochs == null ? tutorialDefault : epochs;

@@ -3,9 +3,15 @@ package lib;
 // The libraries every script uses, with their versions in this one place. JBang reads the //DEPS
 // lines of every file a script lists in //SOURCES, so each script gets them through lib/*.java.
 //
-// The engine's own code and libraries live in a folder of their own (mxnet/, see lib.Engines).
+// Each engine's own code and libraries live in a folder of their own (mxnet/, pytorch/; see
+// lib.Engines). Its native library, tens of megabytes, comes from Maven Central as a jar for this
+// machine's platform; only the chosen engine's is downloaded. MXNet's by default; ./jbang asks for
+// PyTorch's with -Dcnn-lessons.native=ai.djl.pytorch:pytorch-native-cpu:2.7.1 and names the platform
+// DJL's way with -Dcnn-lessons.platform (linux-x86_64, linux-aarch64, osx-aarch64, win-x86_64).
 
 //SOURCES mxnet/*.java
+//SOURCES pytorch/*.java
+//DEPS ${cnn-lessons.native:ai.djl.mxnet:mxnet-native-mkl:1.9.1}:${cnn-lessons.platform,os.detected.classifier}
 //DEPS ai.djl:bom:${djl.version:0.36.0}@pom
 //DEPS ai.djl:api
 // DJL excludes commons-lang3 from its commons-compress, which needs it to read tar entries with

@@ -1,44 +1,191 @@
 package lib;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.nn.SequentialBlock;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import lib.mxnet.HybridSequentialBlock;
 import lib.mxnet.MxnetRuntime;
+import lib.pytorch.PytorchRuntime;
 
 /**
- * The one place the engine-neutral course meets the engine it runs on. DJL runs the same models on
- * several engines; what one engine needs to run well on a laptop (MXNet: its settings before it
- * loads, training as one graph) lives in a package of its own ({@code lib.mxnet}), reached only
- * from here. Another engine is added by adding its package and a branch here.
+ * The one place the engine-neutral course meets the engine it runs on. DJL runs the same networks
+ * on several engines: MXNet (the default, fastest on these lessons' x86-64 laptops) and PyTorch
+ * (which also runs on Apple Silicon and ARM). What one engine needs to run well on a laptop (its
+ * settings before it loads; MXNet: training as one graph) lives in a package of its own
+ * ({@code lib.mxnet}, {@code lib.pytorch}), reached only from here. Another engine is added by adding
+ * its package, a constant below and its native library in {@code Dependencies.java}.
  */
 public final class Engines {
     private Engines() {}
 
-    private static boolean prepared;
+    /** The engines the course runs on, by DJL's names for them. */
+    public enum Name {
+        MXNet("mxnet"), PyTorch("pytorch");
 
-    /** Sets the engine up for this machine before it loads; {@code threads} (from --threads) may be null. */
-    public static synchronized void prepare(Integer threads) {
+        /** The resource every native-library jar of this engine holds: present when the jar is on the classpath. */
+        final String nativeMarker;
+
+        Name(String lowerCase) {
+            this.nativeMarker = "native/lib/" + lowerCase + ".properties";
+        }
+
+        public boolean nativeLibraryPresent() {
+            return Engines.class.getClassLoader().getResource(nativeMarker) != null;
+        }
+
+        /** The name as typed in any case (--engine pytorch), or null if it names no engine of the course. */
+        static Name parse(String text) {
+            return Arrays.stream(values()).filter(name -> name.name().equalsIgnoreCase(text.trim())).findFirst().orElse(null);
+        }
+    }
+
+    private static Name chosen;
+    private static int threads;
+
+    /**
+     * Chooses the engine and sets it up for this machine before it loads: {@code requested} (from
+     * --engine) and {@code threadCount} (from --threads) may be null. Without a request DJL's
+     * {@code ai.djl.default_engine} / {@code DJL_DEFAULT_ENGINE} decide, else MXNet where it runs.
+     */
+    public static synchronized void prepare(String requested, Integer threadCount) {
         if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
-        MxnetRuntime.prepare(threads);
-        prepared = true;
+        Name engine = choose(requested);
+        threads = threadCount != null ? threadCount : threadsFromEnvironment();
+        switch (engine) {
+            case MXNet -> MxnetRuntime.prepare(threadCount);
+            case PyTorch -> PytorchRuntime.prepare(threads);
+        }
+        // DJL reads this each time a model or an array asks for the default engine.
+        System.setProperty("ai.djl.default_engine", engine.name());
+        chosen = engine;
+    }
+
+    private static Name choose(String requested) {
+        String source = "--engine";
+        if (requested == null) {
+            requested = System.getProperty("ai.djl.default_engine");
+            source = "ai.djl.default_engine";
+        }
+        if (requested == null) {
+            requested = System.getenv("DJL_DEFAULT_ENGINE");
+            source = "DJL_DEFAULT_ENGINE";
+        }
+        EnumSet<Name> present = EnumSet.noneOf(Name.class);
+        for (Name name : Name.values()) if (name.nativeLibraryPresent()) present.add(name);
+        return choose(requested, source, platform(), MxnetRuntime.platformSupported(), present);
+    }
+
+    /**
+     * The engine to run on: the one requested (by {@code source}, null if none), else MXNet where it
+     * runs and its native library is here, else PyTorch (with a note when the platform is the reason).
+     */
+    public static Name choose(String requested, String source, String platform, boolean mxnetRuns, Set<Name> present) {
+        if (requested != null) {
+            Name engine = Name.parse(requested);
+            if (engine == null) {
+                throw new BadInputException(source + " names no engine of the course: " + requested + " (choose MXNet or PyTorch)");
+            }
+            if (engine == Name.MXNet && !mxnetRuns) {
+                throw new BadInputException("MXNet has no build for " + platform + "; use --engine PyTorch");
+            }
+            if (!present.contains(engine)) {
+                throw new BadInputException(engine + "'s native library is not on the classpath: start the script with"
+                        + " ./jbang, which adds it for --engine " + engine + " (README, \"Engines\")");
+            }
+            return engine;
+        }
+        if (mxnetRuns && present.contains(Name.MXNet)) return Name.MXNet;
+        if (present.contains(Name.PyTorch)) {
+            if (!mxnetRuns) System.err.println("Note: MXNet has no build for " + platform + "; running on PyTorch.");
+            return Name.PyTorch;
+        }
+        throw new BadInputException((mxnetRuns ? "MXNet's" : "MXNet has no build for " + platform + ", and PyTorch's")
+                + " native library is not on the classpath: start the script with ./jbang, which adds it for this machine"
+                + " (README, \"Engines\")");
+    }
+
+    /** OpenMP's usual setting, else every core. */
+    private static int threadsFromEnvironment() {
+        String fromEnvironment = System.getenv("OMP_NUM_THREADS");
+        try {
+            if (fromEnvironment != null) return Integer.parseInt(fromEnvironment.trim());
+        } catch (NumberFormatException e) {
+            // not a number: the engine ignores it too
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static String platform() {
+        return System.getProperty("os.name") + " on " + System.getProperty("os.arch");
     }
 
     /** For programs other than the scripts: sets the engine up with its defaults, once. */
     public static synchronized void prepareOnce() {
-        if (!prepared) prepare(null);
+        if (chosen == null) prepare(null, null);
+    }
+
+    /** The engine the scripts compute with, once prepared. */
+    public static Name chosen() {
+        prepareOnce();
+        return chosen;
     }
 
     /** The number of threads the engine computes with. */
     public static int threads() {
-        String threads = MxnetRuntime.threads();
-        return threads == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+        prepareOnce();
+        return threads;
+    }
+
+    /** Engine name and version as DJL reports them, for run records: "MXNet 1.9.1". */
+    public static String description() {
+        Engine engine = Engine.getInstance();
+        return engine.getEngineName() + " " + engine.getVersion();
     }
 
     /**
      * An empty network to add layers to, as Keras's {@code Sequential()}: on MXNet one that trains as
      * one graph (same numbers, sooner), unless {@code -Dcnn-lessons.graph=off} or
-     * {@code CNN_LESSONS_GRAPH=off} says not to.
+     * {@code CNN_LESSONS_GRAPH=off} says not to; on other engines DJL's own.
      */
     public static SequentialBlock sequential() {
-        return HybridSequentialBlock.enabled() ? new HybridSequentialBlock() : new SequentialBlock();
+        return chosen() == Name.MXNet && HybridSequentialBlock.enabled() ? new HybridSequentialBlock() : new SequentialBlock();
+    }
+
+    /**
+     * The devices to train on: the CPU when {@code gpus} is null, else that many GPUs ("all": every GPU
+     * the engine sees). DJL's trainer splits each batch across them and adds up the gradients.
+     */
+    public static Device[] devices(String gpus) {
+        if (gpus == null) return new Device[] {Device.cpu()};
+        int visible = Engine.getInstance().getGpuCount();
+        int wanted;
+        if (gpus.equalsIgnoreCase("all")) {
+            wanted = visible;
+        } else {
+            try {
+                wanted = Integer.parseInt(gpus.trim());
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--gpus takes a number of GPUs or \"all\", got \"" + gpus + "\"");
+            }
+            if (wanted < 1) throw new BadInputException("--gpus must be at least 1 (or \"all\"), got " + wanted);
+        }
+        if (visible == 0) {
+            throw new BadInputException("--gpus " + gpus + ": " + chosen() + " sees no GPU on this machine (no GPU, or the"
+                    + " CPU build of its native library: see the README, \"Training on GPUs\")");
+        }
+        if (wanted > visible) {
+            throw new BadInputException("--gpus " + gpus + ": " + chosen() + " sees only " + visible + " GPU" + (visible == 1 ? "" : "s"));
+        }
+        return Engine.getInstance().getDevices(wanted);
+    }
+
+    /** The names of the devices, for messages: "gpu(0), gpu(1)". */
+    public static String describe(Device[] devices) {
+        return String.join(", ", List.of(devices).stream().map(Device::toString).toList()).toLowerCase(Locale.ROOT);
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Starts a script: parses its options, sets MXNet up for this machine ({@link Engines}), runs it,
+ * Starts a script: parses its options, sets the engine up for this machine ({@link Engines}), runs it,
  * and turns bad input into one line on stderr and exit code 2 (a stack trace is for bugs, not for a
  * mistyped folder name).
  */
@@ -34,7 +34,7 @@ public final class Launcher {
                     return 2;
                 })
                 .setExecutionStrategy(parsed -> {
-                    // --help and --version answer at once, before MXNet starts.
+                    // --help and --version answer at once, before the engine starts.
                     Integer helpExitCode = CommandLine.executeHelpRequest(parsed);
                     if (helpExitCode != null) return helpExitCode;
                     CommonOptions options = commonOptions(parsed.commandSpec());
@@ -75,6 +75,6 @@ public final class Launcher {
 
     private static void prepareRuntime(CommonOptions options, boolean engine) {
         if (!options.show) System.setProperty("java.awt.headless", "true");
-        if (engine) Engines.prepare(options.threads);
+        if (engine) Engines.prepare(options.engine, options.threads);
     }
 }

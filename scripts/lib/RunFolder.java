@@ -130,6 +130,11 @@ public final class RunFolder implements Training.Checkpoints {
             System.out.println("Note: this run was trained with " + manifest.threads() + " threads and goes on with " + Engines.threads()
                     + " (--threads): the weights will differ in the last digits from a run that never stopped.");
         }
+        String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
+        if (engineBefore != null && !engineBefore.startsWith(Engines.chosen().name() + " ")) {
+            System.out.println("Note: this run was trained on " + engineBefore + " and goes on with " + Engines.description()
+                    + ": each engine draws its own random numbers, so the rest of the run differs from one that never stopped.");
+        }
         RunFolder folder = new RunFolder(dir, run, manifest.withProgress(manifest.epochsDone(), epochs, manifest.weights(),
                 manifest.weightsSha256(), manifest.updated()), history);
         if (folder.isComplete()) {
@@ -402,8 +407,7 @@ public final class RunFolder implements Training.Checkpoints {
     private static Map<String, String> versions() {
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("djl", Engine.getDjlVersion());
-        Engine engine = Engine.getInstance();
-        versions.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        versions.put("engine", Engines.description());
         versions.put("java", System.getProperty("java.version"));
         versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return versions;

@@ -25,9 +25,6 @@ public final class MxnetRuntime {
             if (threads == null) threads = Runtime.getRuntime().availableProcessors();
             // MXNet uses only half the cores on x86 (it assumes hyper-threading) unless told otherwise.
             setEnvironment("OMP_NUM_THREADS", String.valueOf(threads));
-            threadCount = String.valueOf(threads);
-        } else {
-            threadCount = System.getenv("OMP_NUM_THREADS");
         }
         if (System.getenv("MXNET_ENGINE_TYPE") == null) {
             // MXNet's default engine hands every operation to a scheduler thread of its own; on a
@@ -39,15 +36,14 @@ public final class MxnetRuntime {
         startQuietly();
     }
 
-    private static String threadCount;
-
     /** MXNet's native library exists for x86-64 only: no Apple Silicon, no ARM Linux. */
-    public static void requireSupportedPlatform() {
+    public static boolean platformSupported() {
         String arch = System.getProperty("os.arch");
-        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            throw new BadInputException("MXNet has no build for " + platform() + "; the lessons that train or use a"
-                    + " network need an x86-64 machine (Linux, Windows or an Intel Mac); plot-history runs anywhere");
-        }
+        return arch.equals("amd64") || arch.equals("x86_64");
+    }
+
+    private static void requireSupportedPlatform() {
+        if (!platformSupported()) throw new BadInputException("MXNet has no build for " + platform() + "; use --engine PyTorch");
     }
 
     private static String platform() {
@@ -57,11 +53,6 @@ public final class MxnetRuntime {
     private static String rootMessage(Throwable e) {
         while (e.getCause() != null) e = e.getCause();
         return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** The number of threads MXNet was told to compute with (OMP_NUM_THREADS), once prepared. */
-    public static String threads() {
-        return threadCount;
     }
 
     private interface C extends Library {
