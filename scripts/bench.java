@@ -14,7 +14,8 @@
  *   predict        not a step: classifying with the model in models/ as the classify script does,
  *                  ms for one picture already read (warm), images/s over PNG files read and
  *                  classified 32 at a time.
- * and reports each path's peak resident memory (Linux).
+ * and reports each path's peak resident memory (Linux). --engine PyTorch measures the other engine:
+ * run it once per engine, one after the other, to compare them.
  *
  * Run:    ./jbang bench                      (both models, 200 timed steps each path)
  *         ./jbang bench --model cifar10 --path step --steps 100 --threads 2 --csv output/bench.csv
@@ -101,13 +102,14 @@ class Bench implements Callable<Integer> {
         };
         if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
         Engine.getInstance().setRandomSeed(options.seed);
+        StringColumn engine = StringColumn.create("engine");
         StringColumn model = StringColumn.create("model");
         StringColumn path = StringColumn.create("path");
         DoubleColumn msPerStep = DoubleColumn.create("ms_per_step");
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
-        System.out.printf("Batch size %d, %d warm-up and %d timed steps a path, OMP_NUM_THREADS=%s%n",
-                options.batchSize, warmup, steps, lib.Engines.threads());
+        System.out.printf("%s, batch size %d, %d warm-up and %d timed steps a path, %d threads%n",
+                lib.Engines.description(), options.batchSize, warmup, steps, lib.Engines.threads());
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
@@ -120,6 +122,7 @@ class Bench implements Callable<Integer> {
                     case "predict" -> timePrediction(run, data);
                     default -> timeEpochPath(run, data, Augmentation.tutorial(options.seed));
                 };
+                engine.append(lib.Engines.chosen().name());
                 model.append(run.name());
                 path.append(route);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
@@ -131,7 +134,7 @@ class Bench implements Callable<Integer> {
             }
         }
 
-        Table table = Table.create("Training speed", model, path, msPerStep, imagesPerSecond, peakMemory);
+        Table table = Table.create("Training speed", engine, model, path, msPerStep, imagesPerSecond, peakMemory);
         System.out.println(table.printAll());
         if (csv != null) {
             AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));

@@ -124,4 +124,19 @@ class ImageFilesTest {
         assertEquals(16, read.getWidth());
         assertEquals(32, lib.NetworkInput.prepare(read, lib.TutorialRun.Dataset.CIFAR10, lib.NetworkInput.Invert.AUTO).getWidth());
     }
+
+    @Test
+    void anAdobeCmykJpegIsReadInItsColours() throws IOException {
+        // Written by ImageMagick (convert -size 16x16 gradient:red-blue -colorspace CMYK): four channels
+        // and Adobe's APP14 marker, as pictures saved for print are; red at the top, blue at the bottom.
+        Path file = Path.of("tests", "data", "adobe-cmyk.jpg");
+        assertTrue(Files.isRegularFile(file), "run the tests from the project's folder");
+        BufferedImage read = ImageFiles.read(file);
+        assertEquals(4, read.getRaster().getNumBands(), "cyan, magenta, yellow, black");
+        BufferedImage prepared = lib.NetworkInput.prepare(read, lib.TutorialRun.Dataset.CIFAR10, lib.NetworkInput.Invert.AUTO);
+        Color top = new Color(prepared.getRGB(16, 0));
+        Color bottom = new Color(prepared.getRGB(16, 31));
+        assertTrue(top.getRed() > 200 && top.getGreen() < 60 && top.getBlue() < 60, "top " + top);
+        assertTrue(bottom.getBlue() > 200 && bottom.getRed() < 60 && bottom.getGreen() < 60, "bottom " + bottom);
+    }
 }

@@ -31,6 +31,26 @@ class TrainingTest {
         return new LabeledImages(pixels, labels, 28, 28, 1, FashionMnist.CLASS_NAMES);
     }
 
+    /**
+     * With --gpus N, DJL gives each device 1/N of a batch and adds up the N gradients of their mean
+     * losses, which is N times the gradient of the batch's mean loss; the optimizer scales it back.
+     * (No GPU here, and DJL counts all CPUs as one device: the devices are only counted.)
+     */
+    @Test
+    void onNDevicesEachStepScalesTheSummedGradientsByOneOverN() {
+        ai.djl.Device cpu = ai.djl.Device.cpu();
+        for (int devices = 1; devices <= 4; devices++) {
+            ai.djl.Device[] split = new ai.djl.Device[devices];
+            java.util.Arrays.fill(split, cpu);
+            ai.djl.training.optimizer.Optimizer sgd = Training.sgdConfig(0.1f, 0f, split).getOptimizer();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ai.djl.ndarray.NDArray weight = manager.create(new float[] {1f});
+                sgd.update("w", weight, manager.create(new float[] {devices})); // the sum of N gradients of 1
+                assertEquals(1f - 0.1f, weight.getFloat(0), 1e-6, devices + " devices");
+            }
+        }
+    }
+
     @Test
     void fitLowersTheLossAndRecordsOneRowAnEpoch() {
         Engine.getInstance().setRandomSeed(42);

@@ -157,11 +157,12 @@ public final class Engines {
     }
 
     /**
-     * The devices to train on: the CPU when {@code gpus} is null, else that many GPUs ("all": every GPU
-     * the engine sees). DJL's trainer splits each batch across them and adds up the gradients.
+     * The devices to train on: when {@code gpus} is null, the engine's default one (the CPU with the
+     * course's native libraries; GPU 0 with an engine built for CUDA on a machine with a GPU), else
+     * that many GPUs ("all": every GPU the engine sees).
      */
     public static Device[] devices(String gpus) {
-        if (gpus == null) return new Device[] {Device.cpu()};
+        if (gpus == null) return new Device[] {Engine.getInstance().defaultDevice()};
         int visible = Engine.getInstance().getGpuCount();
         int wanted;
         if (gpus.equalsIgnoreCase("all")) {

@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * Images and their labels as the files store them: one byte a pixel (0-255), each image height x
- * width x channels. For training the bytes are put channels first (the layout DJL's convolutions
- * want) once, and scaled to [0, 1] batch by batch, which keeps memory at a quarter of what float
- * pixels would take.
+ * width x channels. Scaling to [0, 1] and the switch to the channels-first layout that MXNet's
+ * convolutions want happen batch by batch, in DJL's {@link ToTensor}, which keeps memory at a
+ * quarter of what float pixels would take.
  */
 public record LabeledImages(byte[] pixels, byte[] labels, int height, int width, int channels, List<String> classNames) {
 
@@ -67,7 +67,7 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
         // The engine's own generator (Dropout's masks) is reseeded at each epoch too.
         EpochDataset.EpochSeeded engine = epoch -> ai.djl.engine.Engine.getInstance().setRandomSeed((int) EpochDataset.seedFor(seed, epoch, 2));
         List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle, engine));
-        Pipeline pipeline = new Pipeline(SCALE);
+        Pipeline pipeline = new Pipeline(new ToTensor());
         if (augmentation.length > 0) {
             Transform onePass = Augmentation.inOnePass(augmentation);
             pipeline.add(onePass);
@@ -79,19 +79,12 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
 
     /** A DJL dataset that serves the images in their order, for validation, evaluation and figures. */
     public ArrayDataset inOrder(NDManager manager, int batchSize) {
-        return builder(manager, new Pipeline(SCALE)).setSampling(batchSize, false).build();
+        return builder(manager, new Pipeline(new ToTensor())).setSampling(batchSize, false).build();
     }
-
-    /**
-     * Bytes to floats in [0, 1], as DJL's {@link ToTensor} does, but on images already channels
-     * first: a batch cut from a transposed array is laid out as the convolution reads it, where one
-     * transposed batch by batch is not (PyTorch then takes three times as long a step).
-     */
-    private static final Transform SCALE = array -> array.toType(DataType.FLOAT32, false).div(255f);
 
     private ArrayDataset.Builder builder(NDManager manager, Pipeline pipeline) {
         NDArray labelArray = manager.create(ByteBuffer.wrap(labels), new Shape(size()), DataType.UINT8).toType(DataType.FLOAT32, false);
-        return new ArrayDataset.Builder().setData(bytes(manager).transpose(0, 3, 1, 2)).optLabels(labelArray).optPipeline(pipeline);
+        return new ArrayDataset.Builder().setData(bytes(manager)).optLabels(labelArray).optPipeline(pipeline);
     }
 
     /** All the images as the model sees them: (N, C, H, W), pixels in [0, 1]. */

@@ -2,6 +2,7 @@ package lib;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -67,9 +68,12 @@ public final class RunFolder implements Training.Checkpoints {
         float learningRate = training.learningRate(); // checked before anything else happens
         float weightDecay = training.weightDecay();
         float dropout = training.dropout();
+        Device[] devices = Engines.devices(training.gpus);
         RunFolder folder = training.resume ? resume(dir, run, options, training)
                 : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout);
         folder.reportsStops = true;
+        folder.devices = devices;
+        if (training.gpus != null) System.out.println("Training on " + Engines.describe(devices) + ": each batch split between them");
         return folder;
     }
 
@@ -133,7 +137,8 @@ public final class RunFolder implements Training.Checkpoints {
         String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
         if (engineBefore != null && !engineBefore.startsWith(Engines.chosen().name() + " ")) {
             System.out.println("Note: this run was trained on " + engineBefore + " and goes on with " + Engines.description()
-                    + ": each engine draws its own random numbers, so the rest of the run differs from one that never stopped.");
+                    + ": engines round differently and draw their own random numbers (Dropout's), so the rest of the run differs"
+                    + " slightly from one that never stopped.");
         }
         RunFolder folder = new RunFolder(dir, run, manifest.withProgress(manifest.epochsDone(), epochs, manifest.weights(),
                 manifest.weightsSha256(), manifest.updated()), history);
@@ -207,6 +212,13 @@ public final class RunFolder implements Training.Checkpoints {
     @Override
     public float weightDecay() {
         return manifest.weightDecayOrDefault();
+    }
+
+    private Device[] devices = Engines.devices(null);
+
+    @Override
+    public Device[] devices() {
+        return devices;
     }
 
     /** The checkpoint after an epoch: weights, history, then the manifest that makes them count. */

@@ -1,5 +1,6 @@
 package lib;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -42,8 +43,19 @@ public final class Training {
 
     /** The same with L2 weight decay ({@code --weight-decay}); plain SGD still keeps no state between steps. */
     public static TrainingConfig sgdConfig(float learningRate, float weightDecay, TrainingListener... listeners) {
+        return sgdConfig(learningRate, weightDecay, new Device[] {Engines.devices(null)[0]}, listeners);
+    }
+
+    /**
+     * The same on {@code devices}. DJL gives each device its share of a batch, and adds up the
+     * gradients of their mean losses; scaled by one over the number of devices, that sum is the
+     * gradient of the whole batch's mean loss (exactly so when the batch divides evenly), as on one device.
+     */
+    public static DefaultTrainingConfig sgdConfig(float learningRate, float weightDecay, Device[] devices, TrainingListener... listeners) {
         return new DefaultTrainingConfig(new PerImageLoss(Loss.softmaxCrossEntropyLoss()))
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay).build())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay)
+                        .setRescaleGrad(1f / devices.length).build())
+                .optDevices(devices)
                 .addEvaluator(new Accuracy())
                 .addTrainingListeners(TrainingListener.Defaults.basic()) // computes loss and accuracy
                 .addTrainingListeners(listeners);                        // so these must come after it
@@ -65,6 +77,11 @@ public final class Training {
         /** L2 weight decay. */
         default float weightDecay() {
             return 0;
+        }
+
+        /** The devices to train on: the engine's default one unless --gpus says otherwise. */
+        default Device[] devices() {
+            return Engines.devices(null);
         }
 
         /** Called after each epoch, with the model as trained so far and the history including that epoch. */
@@ -104,7 +121,7 @@ public final class Training {
             int batchSize, Shape imageShape, Checkpoints checkpoints) {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
-        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), progress))) {
+        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), checkpoints.devices(), progress))) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
             for (int epoch = progress.history().epochs() + 1; epoch <= checkpoints.epochs(); epoch++) {
                 train.startEpoch(epoch);                      // this epoch's order and augmentation

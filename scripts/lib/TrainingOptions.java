@@ -23,6 +23,11 @@ public class TrainingOptions {
             description = "Drop this share of the values after each pooling and hidden Dense layer while training (default: 0).")
     public Float dropout;
 
+    @Option(names = "--gpus", paramLabel = "N",
+            description = "Train on N GPUs of this machine, each batch split between them (\"all\": every GPU the engine sees;"
+                    + " default: the engine's default device, the CPU with the course's libraries).")
+    public String gpus;
+
     /** --weight-decay, checked: 0 or more. */
     public float weightDecay() {
         if (weightDecay == null) return 0;
