@@ -187,6 +187,22 @@ class RunFolderTest {
     }
 
     @Test
+    void weightsInAFormatNoEngineReadsAreOneLineOfBadInput() throws Exception {
+        train("--epochs", "1");
+        // A file of another kind under the weights' name, its checksum put in the manifest (as a
+        // hand-edited folder would have): it passes the checksum, and the engine cannot read it.
+        Path weights = out.resolve("fashion-mnist-cnn-0001.params");
+        String before = RunFolder.open(out).manifest().weightsSha256();
+        byte[] other = "PK\u0003\u0004 a TorchScript archive, say".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(weights, other);
+        String after = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(other));
+        Path manifest = out.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace(before, after));
+        RunFolder.Saved saved = RunFolder.open(out);
+        TestFiles.assertBadInput(saved::loadModel, weights, "cannot be loaded");
+    }
+
+    @Test
     void anUnwritableOutputIsReportedBeforeTraining() throws IOException {
         Path file = Files.writeString(temp.resolve("a-file"), "x");
         out = file.resolve("run");

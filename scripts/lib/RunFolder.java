@@ -308,6 +308,7 @@ public final class RunFolder implements Training.Checkpoints {
     }
 
     private static Model loadModel(Path dir, Manifest manifest) {
+        requireDjlFormat(dir.resolve(manifest.weights()));
         Model model = Model.newInstance(manifest.network());
         model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault()));
         try {
@@ -317,6 +318,20 @@ public final class RunFolder implements Training.Checkpoints {
             throw new BadInputException(dir.resolve(manifest.weights()), "the saved " + manifest.network() + " weights cannot be loaded (" + e.getMessage() + ")");
         }
         return model;
+    }
+
+    /**
+     * DJL writes its weights files with the header "DJL@". PyTorch's engine does not look for it: given
+     * another file it would leave the network's random starting weights in place without a word.
+     */
+    private static void requireDjlFormat(Path weights) {
+        byte[] header = new byte[4];
+        try (InputStream in = Files.newInputStream(weights)) {
+            if (in.readNBytes(header, 0, 4) == 4 && new String(header, java.nio.charset.StandardCharsets.US_ASCII).equals("DJL@")) return;
+        } catch (IOException e) {
+            throw new BadInputException(weights, "cannot be read (" + e.getMessage() + ")");
+        }
+        throw new BadInputException(weights, "the saved weights cannot be loaded: not a DJL weights file (no \"DJL@\" header)");
     }
 
     /** The weights file the manifest names exists and is the one it describes, byte for byte. */
