@@ -258,7 +258,7 @@ class Bench implements Callable<Integer> {
                 for (int epoch = 1; epoch <= untimed + timed; epoch++) {
                     if (epoch == untimed + 1) start = System.nanoTime();
                     history.add(epoch, 1, 0.5, 1, 0.5, 10);
-                    folder.save(model, history);
+                    folder.save(model, history, null);
                 }
                 return (System.nanoTime() - start) / 1e6 / timed;
             }

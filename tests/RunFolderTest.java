@@ -251,6 +251,26 @@ class RunFolderTest {
     }
 
     @Test
+    void momentumsVelocitiesArePartOfTheCheckpointAndResumeExactly() throws IOException {
+        TestFiles.assertBadInput(() -> train("--epochs", "1", "--momentum", "1"), "--momentum must be at least 0 and below 1");
+        train("--epochs", "3", "--momentum", "0.9");
+        byte[] whole = weights(3);
+        Manifest manifest = Manifest.read(out);
+        assertEquals(0.9f, manifest.momentum());
+        assertEquals("fashion-mnist-cnn-0003.velocities", manifest.velocities());
+        train("--epochs", "1", "--momentum", "0.9", "--overwrite");
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "3", "--momentum", "0.5"), "--momentum 0.5", "momentum 0.9");
+        Path velocities = out.resolve("fashion-mnist-cnn-0001.velocities");
+        byte[] intact = Files.readAllBytes(velocities);
+        Files.write(velocities, java.util.Arrays.copyOf(intact, intact.length / 2));
+        TestFiles.assertBadInput(() -> train("--resume", "--epochs", "3"), velocities, "corrupt or truncated");
+        Files.write(velocities, intact);
+        train("--resume", "--epochs", "3");
+        assertArrayEquals(whole, weights(3), "resumed with the velocities of epoch 1, as if it never stopped");
+        assertFalse(Files.exists(velocities), "epoch 1's velocities left beside epoch 3's");
+    }
+
+    @Test
     void dropoutAndWeightDecayArePartOfTheRunAndResumeExactly() throws IOException {
         TestFiles.assertBadInput(() -> train("--epochs", "1", "--dropout", "1"), "--dropout must be at least 0 and below 1");
         TestFiles.assertBadInput(() -> train("--epochs", "1", "--weight-decay", "-0.1"), "--weight-decay must be 0 or more");

@@ -42,13 +42,48 @@ class TrainingTest {
         for (int devices = 1; devices <= 4; devices++) {
             ai.djl.Device[] split = new ai.djl.Device[devices];
             java.util.Arrays.fill(split, cpu);
-            ai.djl.training.optimizer.Optimizer sgd = Training.sgdConfig(0.1f, 0f, split).getOptimizer();
+            ai.djl.training.optimizer.Optimizer sgd = Training.sgdConfig(0.1f, 0f, 0f, split).getOptimizer();
             try (NDManager manager = NDManager.newBaseManager()) {
                 ai.djl.ndarray.NDArray weight = manager.create(new float[] {1f});
                 sgd.update("w", weight, manager.create(new float[] {devices})); // the sum of N gradients of 1
                 assertEquals(1f - 0.1f, weight.getFloat(0), 1e-6, devices + " devices");
             }
         }
+    }
+
+    /** The first layer's weights after three SGD steps on one batch, from the same starting weights. */
+    private static float[] afterThreeSteps(float momentum) {
+        Engine.getInstance().setRandomSeed(1);
+        Shape imageShape = new Shape(1, 28, 28);
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+                NDManager manager = NDManager.newBaseManager();
+                ai.djl.training.Trainer trainer = model.newTrainer(
+                        Training.sgdConfig(0.1f, 0.01f, momentum, lib.Engines.devices(null)))) {
+            trainer.initialize(Models.batchOf(8, imageShape));
+            ai.djl.training.dataset.Batch batch = brightnessClasses(8, 4).inOrder(manager, 8).getData(manager).iterator().next();
+            for (int step = 0; step < 3; step++) {
+                ai.djl.training.EasyTrain.trainBatch(trainer, batch);
+                trainer.step();
+            }
+            return model.getBlock().getParameters().valueAt(0).getArray().toFloatArray();
+        } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * --momentum uses the course's own optimizer (DJL's keeps its velocities to itself). With a
+     * momentum too small to matter it must take DJL's SGD steps; with 0.9 it must differ.
+     */
+    @Test
+    void momentumNextToNothingStepsAsDjlsSgdAndRealMomentumDoesNot() {
+        float[] djl = afterThreeSteps(0);
+        float[] tiny = afterThreeSteps(1e-9f);
+        float[] real = afterThreeSteps(0.9f);
+        for (int i = 0; i < djl.length; i++) assertEquals(djl[i], tiny[i], 1e-6, "weight " + i);
+        double largest = 0;
+        for (int i = 0; i < djl.length; i++) largest = Math.max(largest, Math.abs(djl[i] - real[i]));
+        assertTrue(largest > 1e-4, "momentum 0.9 changed the weights by only " + largest);
     }
 
     @Test

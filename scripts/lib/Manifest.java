@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public record Manifest(int format, String run, String network, int epochsDone, int epochsPlanned,
         int seed, int batchSize, int threads, Integer limit, boolean augment, Float learningRate, Float weightDecay, Float dropout,
-        String dataSource, String dataChecksum, String weights, String weightsSha256,
-        Map<String, String> versions, String updated) {
+        Float momentum, String dataSource, String dataChecksum, String weights, String weightsSha256, String velocities,
+        String velocitiesSha256, Map<String, String> versions, String updated) {
 
     public static final String FILE = "manifest.json";
     public static final int FORMAT = 1;
@@ -30,7 +30,8 @@ public record Manifest(int format, String run, String network, int epochsDone, i
 
     public Manifest withProgress(int epochsDone, int epochsPlanned, String weights, String weightsSha256, String updated) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, weightDecay, dropout, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                velocitiesSha256, versions, updated);
     }
 
     /** The learning rate the run trains with (manifests that predate the option: the tutorial's). */
@@ -47,9 +48,22 @@ public record Manifest(int format, String run, String network, int epochsDone, i
         return dropout == null ? 0 : dropout;
     }
 
+    /** Momentum (manifests that predate the option: none, plain SGD). */
+    public float momentumOrDefault() {
+        return momentum == null ? 0 : momentum;
+    }
+
+    /** With momentum: the file of each parameter's velocity at the last complete epoch, and its SHA-256. */
+    public Manifest withVelocities(String velocities, String velocitiesSha256) {
+        return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
+                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                velocitiesSha256, versions, updated);
+    }
+
     public Manifest withData(String dataSource, String dataChecksum) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, weightDecay, dropout, dataSource, dataChecksum, weights, weightsSha256, versions, updated);
+                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                velocitiesSha256, versions, updated);
     }
 
     public void write(Path dir) {

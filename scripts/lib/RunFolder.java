@@ -3,6 +3,8 @@ package lib;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -68,9 +70,10 @@ public final class RunFolder implements Training.Checkpoints {
         float learningRate = training.learningRate(); // checked before anything else happens
         float weightDecay = training.weightDecay();
         float dropout = training.dropout();
+        float momentum = training.momentum();
         Device[] devices = Engines.devices(training.gpus);
         RunFolder folder = training.resume ? resume(dir, run, options, training)
-                : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout);
+                : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout, momentum);
         folder.reportsStops = true;
         folder.devices = devices;
         if (training.gpus != null) System.out.println("Training on " + Engines.describe(devices) + ": each batch split between them");
@@ -79,11 +82,11 @@ public final class RunFolder implements Training.Checkpoints {
 
     /** A new run of {@code run} in {@code dir}, which must hold no run: for programs that train outside the scripts (bench). */
     public static RunFolder newRun(Path dir, TutorialRun run, CommonOptions options) {
-        return start(dir, run, options, false, Training.LEARNING_RATE, 0, 0);
+        return start(dir, run, options, false, Training.LEARNING_RATE, 0, 0, 0);
     }
 
     private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite, float learningRate,
-            float weightDecay, float dropout) {
+            float weightDecay, float dropout, float momentum) {
         // Other files (the sample grids of lessons 1 and 4, your own notes) may share the folder and stay.
         List<Path> runFiles = contents(dir).stream().filter(RunFolder::writtenByARun).toList();
         boolean holdsRun = runFiles.stream().anyMatch(path -> !isTemporary(path.getFileName().toString()));
@@ -93,8 +96,8 @@ public final class RunFolder implements Training.Checkpoints {
         deleteAll(runFiles); // with --overwrite, the old run; always, the leftovers of an interrupted write
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
-                options.seed, options.batchSize, Engines.threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, null, null, null, null,
-                versions(), null);
+                options.seed, options.batchSize, Engines.threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, momentum,
+                null, null, null, null, null, null, versions(), null);
         return new RunFolder(dir, run, manifest, new History());
     }
 
@@ -115,6 +118,9 @@ public final class RunFolder implements Training.Checkpoints {
         }
         if (training.weightDecay != null && training.weightDecay != manifest.weightDecayOrDefault()) {
             throw contradiction("--weight-decay " + training.weightDecay, "weight decay " + manifest.weightDecayOrDefault());
+        }
+        if (training.momentum != null && training.momentum != manifest.momentumOrDefault()) {
+            throw contradiction("--momentum " + training.momentum, "momentum " + manifest.momentumOrDefault());
         }
         if (training.dropout != null && training.dropout != manifest.dropoutOrDefault()) {
             throw contradiction("--dropout " + training.dropout, "dropout " + manifest.dropoutOrDefault());
@@ -214,6 +220,22 @@ public final class RunFolder implements Training.Checkpoints {
         return manifest.weightDecayOrDefault();
     }
 
+    @Override
+    public float momentum() {
+        return manifest.momentumOrDefault();
+    }
+
+    @Override
+    public NDList velocities(NDManager manager) {
+        if (epochsDone == 0 || manifest.velocities() == null) return null;
+        Path file = dir.resolve(manifest.velocities());
+        try {
+            return NDList.decode(manager, Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(file, "the saved velocities cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
     private Device[] devices = Engines.devices(null);
 
     @Override
@@ -223,7 +245,7 @@ public final class RunFolder implements Training.Checkpoints {
 
     /** The checkpoint after an epoch: weights, history, then the manifest that makes them count. */
     @Override
-    public void save(Model model, History history) {
+    public void save(Model model, History history, NDList velocities) {
         int epoch = history.epochs();
         String weights = String.format("%s-%04d.params", run.network(), epoch);
         try {
@@ -233,6 +255,14 @@ public final class RunFolder implements Training.Checkpoints {
         }
         model.setProperty("Epoch", String.valueOf(epoch));
         saveWeights(model, dir.resolve(weights));
+        if (velocities != null) {
+            // Momentum's velocities belong to the checkpoint as much as the weights: a run resumed without
+            // them would take different steps from one that never stopped.
+            String file = String.format("%s-%04d.velocities", run.network(), epoch);
+            AtomicFiles.write(dir.resolve(file), temporary -> Files.write(temporary, velocities.encode()));
+            velocities.close();
+            manifest = manifest.withVelocities(file, sha256(dir.resolve(file)));
+        }
         history.writeCsv(dir.resolve(HISTORY));
         manifest = manifest.withProgress(epoch, epochs, weights, sha256(dir.resolve(weights)),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -345,6 +375,14 @@ public final class RunFolder implements Training.Checkpoints {
         if (!sha256(weights).equals(manifest.weightsSha256())) {
             throw new BadInputException(weights, "corrupt or truncated: its SHA-256 is not the one the manifest recorded");
         }
+        if (manifest.momentumOrDefault() != 0) {
+            if (manifest.velocities() == null) throw new BadInputException(dir.resolve(Manifest.FILE), "a run with momentum names no velocities file");
+            Path velocities = dir.resolve(manifest.velocities());
+            if (!Files.isRegularFile(velocities)) throw new BadInputException(velocities, "missing: the checkpoint is incomplete");
+            if (!sha256(velocities).equals(manifest.velocitiesSha256())) {
+                throw new BadInputException(velocities, "corrupt or truncated: its SHA-256 is not the one the manifest recorded");
+            }
+        }
     }
 
     private static History readHistory(Path dir, Manifest manifest) {
@@ -361,7 +399,8 @@ public final class RunFolder implements Training.Checkpoints {
         for (Path path : contents(dir)) {
             String name = path.getFileName().toString();
             boolean otherWeights = name.endsWith(".params") && !name.equals(manifest.weights());
-            if (otherWeights || isTemporary(name)) deleteAll(List.of(path));
+            boolean otherVelocities = name.endsWith(".velocities") && !name.equals(manifest.velocities());
+            if (otherWeights || otherVelocities || isTemporary(name)) deleteAll(List.of(path));
         }
     }
 
@@ -381,7 +420,7 @@ public final class RunFolder implements Training.Checkpoints {
     /** The files a run writes (weights, history, manifest, curves, evaluation) and half-written ones. */
     private static boolean writtenByARun(Path path) {
         String name = path.getFileName().toString();
-        return isTemporary(name) || name.endsWith(".params") || RUN_FILES.contains(name);
+        return isTemporary(name) || name.endsWith(".params") || name.endsWith(".velocities") || RUN_FILES.contains(name);
     }
 
     /** {@link AtomicFiles}' hidden ".NAME.*.part*" files and the weights' staging folders. */

@@ -2,7 +2,9 @@ package lib;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Keras's {@code model.compile(...)} and {@code model.fit(...)} with the tutorial's settings. */
 public final class Training {
@@ -43,18 +46,23 @@ public final class Training {
 
     /** The same with L2 weight decay ({@code --weight-decay}); plain SGD still keeps no state between steps. */
     public static TrainingConfig sgdConfig(float learningRate, float weightDecay, TrainingListener... listeners) {
-        return sgdConfig(learningRate, weightDecay, new Device[] {Engines.devices(null)[0]}, listeners);
+        return sgdConfig(learningRate, weightDecay, 0, Engines.devices(null), listeners);
     }
 
     /**
-     * The same on {@code devices}. DJL gives each device its share of a batch, and adds up the
-     * gradients of their mean losses; scaled by one over the number of devices, that sum is the
-     * gradient of the whole batch's mean loss (exactly so when the batch divides evenly), as on one device.
+     * The same with momentum ({@code --momentum}; 0: plain SGD) on {@code devices}. DJL gives each
+     * device its share of a batch, and adds up the gradients of their mean losses; scaled by one over
+     * the number of devices, that sum is the gradient of the whole batch's mean loss (exactly so when
+     * the batch divides evenly), as on one device.
      */
-    public static DefaultTrainingConfig sgdConfig(float learningRate, float weightDecay, Device[] devices, TrainingListener... listeners) {
+    public static DefaultTrainingConfig sgdConfig(float learningRate, float weightDecay, float momentum, Device[] devices,
+            TrainingListener... listeners) {
+        Optimizer optimizer = momentum == 0
+                ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay)
+                        .setRescaleGrad(1f / devices.length).build()
+                : new MomentumSgd(learningRate, weightDecay, momentum, devices.length);
         return new DefaultTrainingConfig(new PerImageLoss(Loss.softmaxCrossEntropyLoss()))
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay)
-                        .setRescaleGrad(1f / devices.length).build())
+                .optOptimizer(optimizer)
                 .optDevices(devices)
                 .addEvaluator(new Accuracy())
                 .addTrainingListeners(TrainingListener.Defaults.basic()) // computes loss and accuracy
@@ -79,13 +87,26 @@ public final class Training {
             return 0;
         }
 
+        /** Momentum (0: plain SGD, as the tutorial). */
+        default float momentum() {
+            return 0;
+        }
+
         /** The devices to train on: the engine's default one unless --gpus says otherwise. */
         default Device[] devices() {
             return Engines.devices(null);
         }
 
-        /** Called after each epoch, with the model as trained so far and the history including that epoch. */
-        void save(Model model, History history);
+        /** The velocities momentum had built up when the run stopped, by parameter name; null to start from rest. */
+        default NDList velocities(NDManager manager) {
+            return null;
+        }
+
+        /**
+         * Called after each epoch, with the model as trained so far, the history including that epoch
+         * and, with momentum, each parameter's velocity (null without).
+         */
+        void save(Model model, History history, NDList velocities);
 
         /** No checkpoints: train {@code epochs} epochs from scratch, keeping the result in memory only. */
         static Checkpoints none(int epochs) {
@@ -101,7 +122,7 @@ public final class Training {
                 }
 
                 @Override
-                public void save(Model model, History history) {}
+                public void save(Model model, History history, NDList velocities) {}
             };
         }
     }
@@ -121,12 +142,16 @@ public final class Training {
             int batchSize, Shape imageShape, Checkpoints checkpoints) {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
-        try (Trainer trainer = model.newTrainer(sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), checkpoints.devices(), progress))) {
+        DefaultTrainingConfig config = sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), checkpoints.momentum(),
+                checkpoints.devices(), progress);
+        MomentumSgd momentum = config.getOptimizer() instanceof MomentumSgd withMomentum ? withMomentum : null;
+        try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
+            if (momentum != null) momentum.restore(model, checkpoints.velocities(model.getNDManager()), trainer.getDevices());
             for (int epoch = progress.history().epochs() + 1; epoch <= checkpoints.epochs(); epoch++) {
                 train.startEpoch(epoch);                      // this epoch's order and augmentation
                 EasyTrain.fit(trainer, 1, train, validation); // its batches, then validation
-                checkpoints.save(model, progress.history());
+                checkpoints.save(model, progress.history(), momentum == null ? null : momentum.velocities(model));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -134,6 +159,86 @@ public final class Training {
             throw new IllegalStateException(e);
         }
         return progress.history();
+    }
+
+    /**
+     * Keras's {@code SGD(momentum=m)}: each parameter keeps a velocity, and each step
+     * {@code velocity = m * velocity - learningRate * gradient; weight += velocity}, so steps in a
+     * steady direction grow and steps that change sign cancel out. DJL's own {@code Sgd} does the same
+     * but keeps its velocities to itself; here they can be saved with a checkpoint, so a run resumed
+     * with {@code --resume} goes on exactly where it stopped.
+     */
+    static final class MomentumSgd extends Optimizer {
+        private final float learningRate;
+        private final float momentum;
+        private final Map<String, Map<Device, NDArray>> velocities = new ConcurrentHashMap<>();
+
+        MomentumSgd(float learningRate, float weightDecay, float momentum, int devices) {
+            super(new Settings().optWeightDecays(weightDecay).setRescaleGrad(1f / devices));
+            this.learningRate = learningRate;
+            this.momentum = momentum;
+        }
+
+        @Override
+        public void update(String parameterId, NDArray weight, NDArray gradient) {
+            NDArray velocity = withDefaultState(velocities, parameterId, weight.getDevice(), id -> weight.zerosLike());
+            try (NDArray step = gradient.mul(rescaleGrad * learningRate)) {
+                if (getWeightDecay() != 0) {
+                    try (NDArray decay = weight.mul(getWeightDecay() * learningRate)) {
+                        step.addi(decay); // L2 weight decay: the gradient of (decay / 2) * weight^2
+                    }
+                }
+                velocity.muli(momentum).subi(step);
+            }
+            weight.addi(velocity);
+            // PyTorch adds each backward pass's gradients to the ones the weight holds, and {@code gradient}
+            // is a copy: DJL's own optimizers clear the weight's gradient after a step, and so does this
+            // one. (MXNet overwrites gradients, and hands optimizers a copy of the weight with none.)
+            if (weight.hasGradient()) {
+                try (NDArray held = weight.getGradient()) {
+                    held.muli(0);
+                }
+            }
+        }
+
+        /** The settings every DJL optimizer shares (weight decay, gradient scale). */
+        private static final class Settings extends OptimizerBuilder<Settings> {
+            @Override
+            protected Settings self() {
+                return this;
+            }
+        }
+
+        /** Each parameter's velocity by the parameter's name (zero where it has taken no step yet). */
+        NDList velocities(Model model) {
+            NDList saved = new NDList();
+            for (var parameter : model.getBlock().getParameters()) {
+                Map<Device, NDArray> byDevice = velocities.get(parameter.getValue().getId());
+                NDArray velocity = byDevice == null ? parameter.getValue().getArray().zerosLike()
+                        : byDevice.values().iterator().next().toDevice(Device.cpu(), true);
+                velocity.setName(parameter.getKey());
+                saved.add(velocity);
+            }
+            return saved;
+        }
+
+        /** Puts back velocities saved by {@link #velocities}; nothing to do for null (a new run). */
+        void restore(Model model, NDList saved, Device[] devices) {
+            if (saved == null) return;
+            Map<String, NDArray> byName = new HashMap<>();
+            for (NDArray velocity : saved) byName.put(velocity.getName(), velocity);
+            for (var parameter : model.getBlock().getParameters()) {
+                NDArray velocity = byName.get(parameter.getKey());
+                if (velocity == null || !velocity.getShape().equals(parameter.getValue().getArray().getShape())) {
+                    throw new BadInputException("the saved velocities do not fit the network: " + parameter.getKey()
+                            + (velocity == null ? " is missing" : " has shape " + velocity.getShape()));
+                }
+                Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
+                for (Device device : devices) byDevice.put(device, velocity.toDevice(device, true));
+                velocities.put(parameter.getValue().getId(), byDevice);
+            }
+            saved.close();
+        }
     }
 
     /**

@@ -19,6 +19,10 @@ public class TrainingOptions {
             description = "L2 weight decay: each step also shrinks every weight by W times itself (default: 0, as the tutorial).")
     public Float weightDecay;
 
+    @Option(names = "--momentum", paramLabel = "M",
+            description = "Momentum: each step also keeps M times the step before (default: 0, plain SGD as the tutorial; 0.9 is usual).")
+    public Float momentum;
+
     @Option(names = "--dropout", paramLabel = "P",
             description = "Drop this share of the values after each pooling and hidden Dense layer while training (default: 0).")
     public Float dropout;
@@ -40,6 +44,13 @@ public class TrainingOptions {
         if (dropout == null) return 0;
         if (!(dropout >= 0 && dropout < 1)) throw new BadInputException("--dropout must be at least 0 and below 1, got " + dropout);
         return dropout;
+    }
+
+    /** --momentum, checked: in [0, 1). */
+    public float momentum() {
+        if (momentum == null) return 0;
+        if (!(momentum >= 0 && momentum < 1)) throw new BadInputException("--momentum must be at least 0 and below 1, got " + momentum);
+        return momentum;
     }
 
     /** The learning rate asked for, checked: a positive number. */
