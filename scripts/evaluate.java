@@ -48,7 +48,7 @@ class Evaluate implements Callable<Integer> {
             DataSplits data = saved.run().dataset().load(options.dataDir).limit(options.limit());
 
             // 3. Evaluate: one pass over the test set, no training.
-            Evaluation result = Evaluation.of(model, data.test(), options.batchSize);
+            Evaluation result = Evaluation.of(model, data.test(), options.batchSize, saved.recipe().flipAtTest());
             System.out.printf("Test loss: %.4f, test accuracy: %.4f%n", result.loss(), result.accuracy());
             System.out.println(result.perClass().printAll());
             Path file = options.output("evaluate/" + saved.dir().getFileName()).resolve("evaluation.csv");

@@ -80,7 +80,7 @@ class TrainCifar implements Callable<Integer> {
 
             // 4. Train. Augmentation, like Keras's preprocessing layers, changes training batches only:
             //    validation (and later test) images are the originals. A checkpoint after every epoch.
-            Transform[] augmentation = run.augment() ? Augmentation.tutorial(options.seed) : new Transform[0];
+            Transform[] augmentation = run.augmentation(options.seed);
             EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed, augmentation);
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);

@@ -182,6 +182,21 @@ public final class Charts {
         return chart;
     }
 
+    /** One bar a run, its value written above it: {@code values} in {@code unit} (lesson 12's ablation). */
+    public static CategoryChart bars(String title, List<String> runs, List<Double> values, String unit, String pattern) {
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(420).title(title).yAxisTitle(unit).build();
+        var styler = chart.getStyler();
+        styler.setLegendVisible(false);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setYAxisMin(0.0);
+        styler.setLabelsVisible(true);
+        styler.setDecimalPattern(pattern);
+        styler.setXAxisLabelRotation(30);
+        chart.addSeries(title, runs, values);
+        return chart;
+    }
+
     /**
      * A confusion matrix as a heat map: row = true class, column = predicted class, the colour and the
      * number in each cell the count (or, with {@code normalised}, the row's share).

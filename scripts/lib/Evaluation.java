@@ -69,6 +69,15 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
     }
 
     public static Evaluation of(Model model, LabeledImages images, int batchSize) {
+        return of(model, images, batchSize, false);
+    }
+
+    /**
+     * The same; with {@code flipAtTest} (lesson 12's recipe) each image is also shown mirrored and the
+     * two sets of scores are averaged: the network was trained on mirrored images too, and two looks
+     * at a picture err less than one.
+     */
+    public static Evaluation of(Model model, LabeledImages images, int batchSize, boolean flipAtTest) {
         int steps = (images.size() + batchSize - 1) / batchSize;
         List<String> classes = images.classNames();
         int[] seen = new int[classes.size()];
@@ -88,6 +97,10 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
             for (Batch batch : images.inOrder(manager, batchSize).getData(manager)) {
                 NDArray labels = batch.getLabels().head();
                 NDArray scores = model.getBlock().forward(parameters, batch.getData(), false).head();
+                if (flipAtTest) {
+                    NDArray mirrored = batch.getData().head().flip(3); // (N, C, H, W): mirror the width
+                    scores = scores.add(model.getBlock().forward(parameters, new NDList(mirrored), false).head()).div(2);
+                }
                 // The loss comes back as the batch's mean: weight it by the batch's size, as Keras does.
                 lossSum += loss.evaluate(new NDList(labels), new NDList(scores)).getFloat() * labels.size();
                 int[] truth = labels.toType(DataType.INT32, false).toIntArray();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Map;
  */
 public record Manifest(int format, String run, String network, int epochsDone, int epochsPlanned,
         int seed, int batchSize, int threads, Integer limit, boolean augment, Float learningRate, Float weightDecay, Float dropout,
-        Float momentum, String dataSource, String dataChecksum, String weights, String weightsSha256, String velocities,
+        Float momentum, List<String> without, String dataSource, String dataChecksum, String weights, String weightsSha256, String velocities,
         String velocitiesSha256, Map<String, String> versions, String updated) {
 
     public static final String FILE = "manifest.json";
@@ -30,7 +31,7 @@ public record Manifest(int format, String run, String network, int epochsDone, i
 
     public Manifest withProgress(int epochsDone, int epochsPlanned, String weights, String weightsSha256, String updated) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                learningRate, weightDecay, dropout, momentum, without, dataSource, dataChecksum, weights, weightsSha256, velocities,
                 velocitiesSha256, versions, updated);
     }
 
@@ -53,16 +54,21 @@ public record Manifest(int format, String run, String network, int epochsDone, i
         return momentum == null ? 0 : momentum;
     }
 
+    /** The run's recipe: its description's, less the ingredients --without took out. */
+    public TutorialRun.Recipe recipe(TutorialRun run) {
+        return run.recipe().without(without);
+    }
+
     /** With momentum: the file of each parameter's velocity at the last complete epoch, and its SHA-256. */
     public Manifest withVelocities(String velocities, String velocitiesSha256) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                learningRate, weightDecay, dropout, momentum, without, dataSource, dataChecksum, weights, weightsSha256, velocities,
                 velocitiesSha256, versions, updated);
     }
 
     public Manifest withData(String dataSource, String dataChecksum) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
-                learningRate, weightDecay, dropout, momentum, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                learningRate, weightDecay, dropout, momentum, without, dataSource, dataChecksum, weights, weightsSha256, velocities,
                 velocitiesSha256, versions, updated);
     }
 

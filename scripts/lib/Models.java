@@ -1,16 +1,19 @@
 package lib;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
@@ -19,7 +22,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The tutorial's two CNNs, built the way Keras builds them, and a Keras-style summary. */
+/** The tutorial's two CNNs built the way Keras builds them, lesson 12's residual network, and a Keras-style summary. */
 public final class Models {
     private Models() {}
 
@@ -27,6 +30,7 @@ public final class Models {
     public static final String FASHION_MNIST = "fashion-mnist-cnn";
     public static final String CIFAR10 = "cifar10-cnn";
     public static final String FASHION_MNIST_DENSE = "fashion-mnist-dense";
+    public static final String CIFAR10_RESNET = "cifar10-resnet";
 
     /**
      * Keras: Conv2D(32, 3, padding="same", activation="relu"), MaxPooling2D(2), the same with 64
@@ -76,6 +80,47 @@ public final class Models {
         return net.add(Linear.builder().setUnits(10).build());
     }
 
+    /**
+     * Lesson 12's network, a ResNet-9 after David Page's ("How to train your ResNet") at a quarter of
+     * its width: each convolution is followed by batch normalisation (each channel rescaled to mean 0
+     * and spread 1 over the batch, then by two numbers it learns) and ReLU; two residual blocks add
+     * their input to their output, so each learns a correction to what comes in; a global max-pool
+     * keeps each of the last 128 channels' strongest answer, and the ten scores are scaled down by 8.
+     * {@code residual} false: the same layers without the two residual blocks (an ablation).
+     */
+    public static SequentialBlock cifarResNet(boolean residual) {
+        int width = RESNET_WIDTH;
+        // Batch normalisation keeps statistics that one MXNet graph cannot update: DJL's own block, layer by layer.
+        SequentialBlock net = new SequentialBlock()
+                .add(convolution(width))
+                .add(convolution(2 * width)).add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        if (residual) net.add(residualBlock(2 * width));
+        net.add(convolution(4 * width)).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(convolution(8 * width)).add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        if (residual) net.add(residualBlock(8 * width));
+        return net.add(Pool.globalMaxPool2dBlock()).add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(10).build())
+                .add(new LambdaBlock(scores -> new NDList(scores.singletonOrThrow().mul(0.125f)), "scale"));
+    }
+
+    /** Channels in the first layer of {@link #cifarResNet}; the others have 2, 4 and 8 times as many. */
+    static final int RESNET_WIDTH = 16;
+
+    /** Convolution 3x3 (no bias: batch normalisation's shift takes its place), batch normalisation, ReLU. */
+    private static SequentialBlock convolution(int filters) {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optBias(false).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock());
+    }
+
+    /** Two convolutions whose output is added to their input: x + f(x). */
+    private static Block residualBlock(int filters) {
+        return new ParallelBlock(
+                branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                List.of(new SequentialBlock().add(convolution(filters)).add(convolution(filters)), Blocks.identityBlock()));
+    }
+
     /** Keras's default kernel initializer: uniform in +-sqrt(6 / (fan_in + fan_out)). Biases start at 0. */
     public static Initializer glorotUniform() {
         return new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3f);
@@ -88,10 +133,16 @@ public final class Models {
 
     /** The network a model name stands for, with Dropout layers of {@code dropout} (0: none) in the CNNs. */
     public static SequentialBlock network(String modelName, float dropout) {
+        return network(modelName, dropout, true);
+    }
+
+    /** The same; {@code residual} false takes the residual blocks out of {@link #CIFAR10_RESNET}. */
+    public static SequentialBlock network(String modelName, float dropout, boolean residual) {
         return switch (modelName) {
             case FASHION_MNIST -> convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, dropout);
             case CIFAR10 -> cifarCnn(dropout);
             case FASHION_MNIST_DENSE -> fashionMnistDense();
+            case CIFAR10_RESNET -> cifarResNet(residual);
             default -> throw new IllegalArgumentException("no network is called " + modelName);
         };
     }

@@ -65,15 +65,22 @@ public final class RunFolder implements Training.Checkpoints {
      * checkpoint into {@code options} and refuses ones given that contradict it.
      */
     public static RunFolder forTraining(TutorialRun run, CommonOptions options, TrainingOptions training) {
+        return forTraining(run, options, training, null);
+    }
+
+    /** The same for a run with the ingredients {@code without} (--without; null: none) taken out of its recipe. */
+    public static RunFolder forTraining(TutorialRun run, CommonOptions options, TrainingOptions training, List<String> without) {
         if (training.resume && training.overwrite) throw new BadInputException("--resume and --overwrite contradict each other: pick one");
         Path dir = options.output != null ? options.output : run.defaultOutput(options.limit != null);
-        float learningRate = training.learningRate(); // checked before anything else happens
-        float weightDecay = training.weightDecay();
+        TutorialRun.Recipe recipe = run.recipe().without(without); // checked before anything else happens
+        float learningRate = training.learningRate(recipe.learningRate());
+        float weightDecay = training.weightDecay(recipe.weightDecay());
         float dropout = training.dropout();
-        float momentum = training.momentum();
+        float momentum = training.momentum(recipe.momentum());
         Device[] devices = Engines.devices(training.gpus);
-        RunFolder folder = training.resume ? resume(dir, run, options, training)
-                : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout, momentum);
+        if (!training.resume && !options.given("--batch-size")) options.batchSize = recipe.batchSize();
+        RunFolder folder = training.resume ? resume(dir, run, options, training, without)
+                : start(dir, run, options, training.overwrite, learningRate, weightDecay, dropout, momentum, without);
         folder.reportsStops = true;
         folder.devices = devices;
         if (training.gpus != null) System.out.println("Training on " + Engines.describe(devices) + ": each batch split between them");
@@ -82,11 +89,11 @@ public final class RunFolder implements Training.Checkpoints {
 
     /** A new run of {@code run} in {@code dir}, which must hold no run: for programs that train outside the scripts (bench). */
     public static RunFolder newRun(Path dir, TutorialRun run, CommonOptions options) {
-        return start(dir, run, options, false, Training.LEARNING_RATE, 0, 0, 0);
+        return start(dir, run, options, false, Training.LEARNING_RATE, 0, 0, 0, null);
     }
 
     private static RunFolder start(Path dir, TutorialRun run, CommonOptions options, boolean overwrite, float learningRate,
-            float weightDecay, float dropout, float momentum) {
+            float weightDecay, float dropout, float momentum, List<String> without) {
         // Other files (the sample grids of lessons 1 and 4, your own notes) may share the folder and stay.
         List<Path> runFiles = contents(dir).stream().filter(RunFolder::writtenByARun).toList();
         boolean holdsRun = runFiles.stream().anyMatch(path -> !isTemporary(path.getFileName().toString()));
@@ -97,11 +104,11 @@ public final class RunFolder implements Training.Checkpoints {
         requireWritable(dir);
         Manifest manifest = new Manifest(Manifest.FORMAT, run.name(), run.network(), 0, options.epochs(run.epochs()),
                 options.seed, options.batchSize, Engines.threads(), options.limit, run.augment(), learningRate, weightDecay, dropout, momentum,
-                null, null, null, null, null, null, versions(), null);
+                without == null || without.isEmpty() ? null : List.copyOf(without), null, null, null, null, null, null, versions(), null);
         return new RunFolder(dir, run, manifest, new History());
     }
 
-    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options, TrainingOptions training) {
+    private static RunFolder resume(Path dir, TutorialRun run, CommonOptions options, TrainingOptions training, List<String> without) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder: nothing to resume; start a new run without --resume");
         Manifest manifest = Manifest.read(dir);
         if (!manifest.run().equals(run.name()) || !manifest.network().equals(run.network())) {
@@ -124,6 +131,10 @@ public final class RunFolder implements Training.Checkpoints {
         }
         if (training.dropout != null && training.dropout != manifest.dropoutOrDefault()) {
             throw contradiction("--dropout " + training.dropout, "dropout " + manifest.dropoutOrDefault());
+        }
+        List<String> savedWithout = manifest.without() == null ? List.of() : manifest.without();
+        if (without != null && !without.isEmpty() && !new java.util.HashSet<>(without).equals(new java.util.HashSet<>(savedWithout))) {
+            throw contradiction("--without " + String.join(",", without), "without " + (savedWithout.isEmpty() ? "nothing" : String.join(",", savedWithout)));
         }
         options.seed = manifest.seed();
         options.batchSize = manifest.batchSize();
@@ -191,7 +202,7 @@ public final class RunFolder implements Training.Checkpoints {
      * checkpoint is and how to resume it.
      */
     public Model model(Shape imageShape) {
-        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(manifest.dropoutOrDefault()), imageShape)
+        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(manifest.dropoutOrDefault(), recipe()), imageShape)
                 : loadModel(dir, manifest);
         if (reportsStops && !training) {
             training = true;
@@ -223,6 +234,11 @@ public final class RunFolder implements Training.Checkpoints {
     @Override
     public float momentum() {
         return manifest.momentumOrDefault();
+    }
+
+    @Override
+    public TutorialRun.Recipe recipe() {
+        return manifest.recipe(run);
     }
 
     @Override
@@ -299,6 +315,11 @@ public final class RunFolder implements Training.Checkpoints {
         public Model loadModel() {
             return RunFolder.loadModel(dir, manifest);
         }
+
+        /** How the run was trained: its recipe, less what --without took out. */
+        public TutorialRun.Recipe recipe() {
+            return manifest.recipe(run);
+        }
     }
 
     /** The run in {@code dir}, its manifest and weights checked; bad input if anything does not fit. */
@@ -340,7 +361,9 @@ public final class RunFolder implements Training.Checkpoints {
     private static Model loadModel(Path dir, Manifest manifest) {
         requireDjlFormat(dir.resolve(manifest.weights()));
         Model model = Model.newInstance(manifest.network());
-        model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault()));
+        TutorialRun run = TutorialRun.named(manifest.run());
+        boolean residual = run == null || manifest.recipe(run).residual();
+        model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault(), residual));
         try {
             model.load(dir, manifest.network(), Map.of("epoch", String.valueOf(manifest.epochsDone())));
         } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -15,7 +15,9 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.LinearTracker;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,11 +59,21 @@ public final class Training {
      */
     public static DefaultTrainingConfig sgdConfig(float learningRate, float weightDecay, float momentum, Device[] devices,
             TrainingListener... listeners) {
+        return config(Tracker.fixed(learningRate), 0, weightDecay, momentum, false, 0, devices, listeners);
+    }
+
+    /**
+     * The full set: the learning rate step by step ({@code rate}, counting from {@code stepsDone + 1}),
+     * weight decay, momentum (Nesterov's or plain), label smoothing (0: none), devices.
+     */
+    public static DefaultTrainingConfig config(Tracker rate, int stepsDone, float weightDecay, float momentum, boolean nesterov,
+            float labelSmoothing, Device[] devices, TrainingListener... listeners) {
         Optimizer optimizer = momentum == 0
-                ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).optWeightDecays(weightDecay)
-                        .setRescaleGrad(1f / devices.length).build()
-                : new MomentumSgd(learningRate, weightDecay, momentum, devices.length);
-        return new DefaultTrainingConfig(new PerImageLoss(Loss.softmaxCrossEntropyLoss()))
+                ? Optimizer.sgd().setLearningRateTracker(rate).optWeightDecays(weightDecay)
+                        .setRescaleGrad(1f / devices.length).optBeginNumUpdate(stepsDone).build()
+                : new MomentumSgd(rate, weightDecay, momentum, nesterov, devices.length, stepsDone);
+        Loss loss = labelSmoothing == 0 ? Loss.softmaxCrossEntropyLoss() : new SmoothedCrossEntropy(labelSmoothing);
+        return new DefaultTrainingConfig(new PerImageLoss(loss))
                 .optOptimizer(optimizer)
                 .optDevices(devices)
                 .addEvaluator(new Accuracy())
@@ -90,6 +102,11 @@ public final class Training {
         /** Momentum (0: plain SGD, as the tutorial). */
         default float momentum() {
             return 0;
+        }
+
+        /** The rest of the recipe: Nesterov or plain momentum, label smoothing, the learning rate's schedule. */
+        default TutorialRun.Recipe recipe() {
+            return TutorialRun.Recipe.TUTORIAL;
         }
 
         /** The devices to train on: the engine's default one unless --gpus says otherwise. */
@@ -142,8 +159,12 @@ public final class Training {
             int batchSize, Shape imageShape, Checkpoints checkpoints) {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
-        DefaultTrainingConfig config = sgdConfig(checkpoints.learningRate(), checkpoints.weightDecay(), checkpoints.momentum(),
-                checkpoints.devices(), progress);
+        TutorialRun.Recipe recipe = checkpoints.recipe();
+        Tracker rate = recipe.warmupEpochs() > 0
+                ? oneCycle(checkpoints.learningRate(), Math.round(recipe.warmupEpochs() * steps), checkpoints.epochs() * steps)
+                : Tracker.fixed(checkpoints.learningRate());
+        DefaultTrainingConfig config = config(rate, progress.history().epochs() * steps, checkpoints.weightDecay(),
+                checkpoints.momentum(), recipe.nesterov(), recipe.labelSmoothing(), checkpoints.devices(), progress);
         MomentumSgd momentum = config.getOptimizer() instanceof MomentumSgd withMomentum ? withMomentum : null;
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
@@ -162,6 +183,44 @@ public final class Training {
     }
 
     /**
+     * The one-cycle schedule of lesson 12: the learning rate climbs in a straight line from 0 to
+     * {@code peak} over the first {@code warmupSteps} steps, then falls in a straight line to 0 at step
+     * {@code totalSteps}. Large steps early, while the network is far from any good answer, and
+     * ever finer ones as it settles. DJL's warm-up tracker in front of its linear one.
+     */
+    public static Tracker oneCycle(float peak, int warmupSteps, int totalSteps) {
+        int warmup = Math.max(1, Math.min(warmupSteps, totalSteps - 1));
+        Tracker down = LinearTracker.builder().setBaseValue(peak).optSlope(-peak / (totalSteps - warmup)).optMinValue(0).build();
+        return Tracker.warmUp().setMainTracker(down).optWarmUpSteps(warmup).optWarmUpBeginValue(0)
+                .optWarmUpMode(WarmUpTracker.Mode.LINEAR).build();
+    }
+
+    /**
+     * Keras's {@code CategoricalCrossentropy(label_smoothing=e)}: the target is not "all on the true
+     * class" but 1 - e on it and e spread evenly over all ten, so the network is never pushed to be
+     * certain and its scores stay moderate. The loss is (1 - e) times the usual one plus e times the
+     * mean of -log p over the classes.
+     */
+    static final class SmoothedCrossEntropy extends Loss {
+        private final float smoothing;
+        private final Loss crossEntropy = Loss.softmaxCrossEntropyLoss();
+
+        SmoothedCrossEntropy(float smoothing) {
+            super("SoftmaxCrossEntropyLoss");
+            this.smoothing = smoothing;
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            NDArray usual = crossEntropy.evaluate(labels, predictions);
+            try (NDArray logProbabilities = predictions.singletonOrThrow().logSoftmax(1)) {
+                NDArray spread = logProbabilities.mean(new int[] {1}).neg().mean();
+                return usual.mul(1 - smoothing).add(spread.mul(smoothing));
+            }
+        }
+    }
+
+    /**
      * Keras's {@code SGD(momentum=m)}: each parameter keeps a velocity, and each step
      * {@code velocity = m * velocity - learningRate * gradient; weight += velocity}, so steps in a
      * steady direction grow and steps that change sign cancel out. DJL's own {@code Sgd} does the same
@@ -169,18 +228,21 @@ public final class Training {
      * with {@code --resume} goes on exactly where it stopped.
      */
     static final class MomentumSgd extends Optimizer {
-        private final float learningRate;
+        private final Tracker rate;
         private final float momentum;
+        private final boolean nesterov;
         private final Map<String, Map<Device, NDArray>> velocities = new ConcurrentHashMap<>();
 
-        MomentumSgd(float learningRate, float weightDecay, float momentum, int devices) {
-            super(new Settings().optWeightDecays(weightDecay).setRescaleGrad(1f / devices));
-            this.learningRate = learningRate;
+        MomentumSgd(Tracker rate, float weightDecay, float momentum, boolean nesterov, int devices, int stepsDone) {
+            super(new Settings().optWeightDecays(weightDecay).setRescaleGrad(1f / devices).optBeginNumUpdate(stepsDone));
+            this.rate = rate;
             this.momentum = momentum;
+            this.nesterov = nesterov;
         }
 
         @Override
         public void update(String parameterId, NDArray weight, NDArray gradient) {
+            float learningRate = rate.getNewValue(parameterId, updateCount(parameterId));
             NDArray velocity = withDefaultState(velocities, parameterId, weight.getDevice(), id -> weight.zerosLike());
             try (NDArray step = gradient.mul(rescaleGrad * learningRate)) {
                 if (getWeightDecay() != 0) {
@@ -189,8 +251,15 @@ public final class Training {
                     }
                 }
                 velocity.muli(momentum).subi(step);
+                if (nesterov) {
+                    // Nesterov (Keras's SGD(nesterov=True)): step as if the velocity had already moved the weight.
+                    try (NDArray ahead = velocity.mul(momentum)) {
+                        weight.addi(ahead).subi(step);
+                    }
+                } else {
+                    weight.addi(velocity);
+                }
             }
-            weight.addi(velocity);
             // PyTorch adds each backward pass's gradients to the ones the weight holds, and {@code gradient}
             // is a copy: DJL's own optimizers clear the weight's gradient after a step, and so does this
             // one. (MXNet overwrites gradients, and hands optimizers a copy of the weight with none.)

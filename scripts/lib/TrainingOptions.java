@@ -12,15 +12,15 @@ public class TrainingOptions {
     public boolean overwrite;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate: the size of each SGD step (default: the tutorial's 0.01).")
+            description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's 0.01; lesson 12's peak 0.4).")
     public Float learningRate;
 
     @Option(names = "--weight-decay", paramLabel = "W",
-            description = "L2 weight decay: each step also shrinks every weight by W times itself (default: 0, as the tutorial).")
+            description = "L2 weight decay: each step also shrinks every weight by W times itself (default: the run's, 0 for the tutorial's).")
     public Float weightDecay;
 
     @Option(names = "--momentum", paramLabel = "M",
-            description = "Momentum: each step also keeps M times the step before (default: 0, plain SGD as the tutorial; 0.9 is usual).")
+            description = "Momentum: each step also keeps M times the step before (default: the run's, 0 for the tutorial's; 0.9 is usual).")
     public Float momentum;
 
     @Option(names = "--dropout", paramLabel = "P",
@@ -32,9 +32,9 @@ public class TrainingOptions {
                     + " default: the engine's default device, the CPU with the course's libraries).")
     public String gpus;
 
-    /** --weight-decay, checked: 0 or more. */
-    public float weightDecay() {
-        if (weightDecay == null) return 0;
+    /** --weight-decay, checked: 0 or more; {@code recipe}'s when not given. */
+    public float weightDecay(float recipe) {
+        if (weightDecay == null) return recipe;
         if (!(weightDecay >= 0) || weightDecay.isInfinite()) throw new BadInputException("--weight-decay must be 0 or more, got " + weightDecay);
         return weightDecay;
     }
@@ -46,16 +46,16 @@ public class TrainingOptions {
         return dropout;
     }
 
-    /** --momentum, checked: in [0, 1). */
-    public float momentum() {
-        if (momentum == null) return 0;
+    /** --momentum, checked: in [0, 1); {@code recipe}'s when not given. */
+    public float momentum(float recipe) {
+        if (momentum == null) return recipe;
         if (!(momentum >= 0 && momentum < 1)) throw new BadInputException("--momentum must be at least 0 and below 1, got " + momentum);
         return momentum;
     }
 
-    /** The learning rate asked for, checked: a positive number. */
-    public float learningRate() {
-        if (learningRate == null) return Training.LEARNING_RATE;
+    /** The learning rate asked for, checked: a positive number; {@code recipe}'s when not given. */
+    public float learningRate(float recipe) {
+        if (learningRate == null) return recipe;
         if (!(learningRate > 0) || learningRate.isInfinite()) throw new BadInputException("--lr must be a positive number, got " + learningRate);
         return learningRate;
     }

@@ -2,6 +2,7 @@ package lib;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.translate.Transform;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,25 +10,109 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One of the tutorial's three trainings, described once: which data, which network, how many
- * epochs, whether the training images are augmented, and the name its run folder and commands go
- * by. Training, {@code evaluate}, {@code bench} and {@code build-cnn} all take their choices from
- * here, and a saved run names its description, so a network is never paired with the wrong data.
+ * One training of the course, described once: which data, which network, how many epochs, the
+ * recipe it trains with, and the name its run folder and commands go by. Training, {@code evaluate},
+ * {@code bench} and {@code build-cnn} all take their choices from here, and a saved run names its
+ * description, so a network is never paired with the wrong data or recipe.
  */
-public record TutorialRun(String name, String title, Dataset dataset, String network, int epochs, boolean augment,
+public record TutorialRun(String name, String title, Dataset dataset, String network, int epochs, Recipe recipe,
         String command) {
 
     public static final TutorialRun FASHION_MNIST = new TutorialRun("fashion-mnist", "Fashion-MNIST",
-            Dataset.FASHION_MNIST, Models.FASHION_MNIST, 20, false, "train-fashion-mnist");
+            Dataset.FASHION_MNIST, Models.FASHION_MNIST, 20, Recipe.TUTORIAL, "train-fashion-mnist");
     public static final TutorialRun CIFAR10 = new TutorialRun("cifar10", "CIFAR-10",
-            Dataset.CIFAR10, Models.CIFAR10, 25, false, "train-cifar");
+            Dataset.CIFAR10, Models.CIFAR10, 25, Recipe.TUTORIAL, "train-cifar");
     public static final TutorialRun CIFAR10_AUGMENTED = new TutorialRun("cifar10-augmented", "CIFAR-10 with augmentation",
-            Dataset.CIFAR10, Models.CIFAR10, 25, true, "train-cifar-augmented");
+            Dataset.CIFAR10, Models.CIFAR10, 25, Recipe.TUTORIAL.augmented(Augmented.TUTORIAL), "train-cifar-augmented");
 
     public static final TutorialRun FASHION_MNIST_DENSE = new TutorialRun("fashion-mnist-dense", "Fashion-MNIST, dense network",
-            Dataset.FASHION_MNIST, Models.FASHION_MNIST_DENSE, 20, false, "train-fashion-mnist --dense");
+            Dataset.FASHION_MNIST, Models.FASHION_MNIST_DENSE, 20, Recipe.TUTORIAL, "train-fashion-mnist --dense");
 
-    public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE);
+    /** Beyond the tutorial (lesson 12): a small residual network with batch normalisation, trained the modern way. */
+    public static final TutorialRun CIFAR10_FAST = new TutorialRun("cifar10-fast", "CIFAR-10, modern recipe",
+            Dataset.CIFAR10, Models.CIFAR10_RESNET, 14, Recipe.MODERN, "train-cifar-fast");
+
+    public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE, CIFAR10_FAST);
+
+    /** Whether the training images are augmented. */
+    public boolean augment() {
+        return recipe.augmented() != Augmented.NONE;
+    }
+
+    /** The run's augmentation of training batches, its draws seeded from {@code seed} (none: no transforms). */
+    public Transform[] augmentation(int seed) {
+        return augmentation(recipe, seed);
+    }
+
+    /** The augmentation {@code recipe} asks for. */
+    public static Transform[] augmentation(Recipe recipe, int seed) {
+        return switch (recipe.augmented()) {
+            case NONE -> new Transform[0];
+            case TUTORIAL -> Augmentation.tutorial(seed);
+            case CROP_AND_FLIP -> Augmentation.cropAndFlip(seed);
+        };
+    }
+
+    /** How training images are changed at random: not at all, the tutorial's four layers, or crop and flip. */
+    public enum Augmented { NONE, TUTORIAL, CROP_AND_FLIP }
+
+    /**
+     * How a network is trained: batch size, SGD's learning rate (the peak, with a schedule), momentum
+     * (Nesterov's or the plain kind), L2 weight decay, label smoothing, the epochs over which the
+     * learning rate climbs before it falls to zero (0: no schedule, a fixed rate), the augmentation,
+     * whether test images are also classified mirrored and the two answers averaged, and whether the
+     * network has its residual connections.
+     */
+    public record Recipe(int batchSize, float learningRate, float momentum, boolean nesterov, float weightDecay,
+            float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean residual) {
+
+        /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
+        public static final Recipe TUTORIAL = new Recipe(32, 0.01f, 0, false, 0, 0, 0, Augmented.NONE, false, true);
+
+        /**
+         * Lesson 12's, after David Page's "How to train your ResNet" and Keller Jordan's airbench:
+         * batches of 256, Nesterov momentum 0.9, weight decay 5e-4, label smoothing 0.2, the learning
+         * rate up to 0.4 over the first three epochs and down to zero at the run's end, random crops
+         * (4-pixel shifts) and flips, and test images averaged with their mirror images.
+         */
+        public static final Recipe MODERN = new Recipe(256, 0.4f, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true);
+
+        /** The ingredients --without can take out, one ablation each. */
+        public static final List<String> INGREDIENTS =
+                List.of("momentum", "schedule", "label-smoothing", "augmentation", "flip-at-test", "residual");
+
+        Recipe augmented(Augmented how) {
+            return new Recipe(batchSize, learningRate, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, how,
+                    flipAtTest, residual);
+        }
+
+        /**
+         * This recipe with {@code ingredients} taken out: momentum (plain SGD), schedule (a fixed learning
+         * rate, half the peak: the schedule's mean), label smoothing, augmentation, the flip at test
+         * time, the residual connections.
+         */
+        public Recipe without(List<String> ingredients) {
+            Recipe recipe = this;
+            for (String ingredient : ingredients == null ? List.<String>of() : ingredients) {
+                Recipe r = recipe;
+                recipe = switch (ingredient) {
+                    case "momentum" -> new Recipe(r.batchSize, r.learningRate, 0, false, r.weightDecay, r.labelSmoothing,
+                            r.warmupEpochs, r.augmented, r.flipAtTest, r.residual);
+                    case "schedule" -> new Recipe(r.batchSize, r.warmupEpochs > 0 ? r.learningRate / 2 : r.learningRate, r.momentum,
+                            r.nesterov, r.weightDecay, r.labelSmoothing, 0, r.augmented, r.flipAtTest, r.residual);
+                    case "label-smoothing" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay, 0,
+                            r.warmupEpochs, r.augmented, r.flipAtTest, r.residual);
+                    case "augmentation" -> r.augmented(Augmented.NONE);
+                    case "flip-at-test" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay,
+                            r.labelSmoothing, r.warmupEpochs, r.augmented, false, r.residual);
+                    case "residual" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay,
+                            r.labelSmoothing, r.warmupEpochs, r.augmented, r.flipAtTest, false);
+                    default -> throw new BadInputException("--without takes " + String.join(", ", INGREDIENTS) + "; not " + ingredient);
+                };
+            }
+            return recipe;
+        }
+    }
 
     /** The run called {@code name}, or null. */
     public static TutorialRun named(String name) {
@@ -39,9 +124,9 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
         return Models.network(network);
     }
 
-    /** The same with Dropout layers of {@code dropout} ({@code --dropout}; 0: none). */
-    public SequentialBlock newNetwork(float dropout) {
-        return Models.network(network, dropout);
+    /** The same with Dropout layers of {@code dropout} ({@code --dropout}; 0: none), as {@code recipe} builds it. */
+    public SequentialBlock newNetwork(float dropout, Recipe recipe) {
+        return Models.network(network, dropout, recipe.residual());
     }
 
     /** Where a run goes when --output is not given; quick looks (--limit) get a folder of their own. */

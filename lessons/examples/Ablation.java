@@ -1,0 +1,61 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//SOURCES ../../scripts/lib/*.java
+
+// Lesson 12's ablation table: for each run folder, its recipe, its last validation accuracy, its
+// test accuracy (evaluated now, as the recipe says: with or without the mirrored second look) and the
+// minutes its epochs took; a run whose recipe looks twice is also scored with one look.
+// Run: ./jbang lessons/examples/Ablation.java OUTPUT-DIR RUN-DIR...
+// Writes OUTPUT-DIR/ablation.csv and OUTPUT-DIR/ablation.png
+
+import ai.djl.Model;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lib.AtomicFiles;
+import lib.Charts;
+import lib.Engines;
+import lib.Evaluation;
+import lib.History;
+import lib.LabeledImages;
+import lib.RunFolder;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+public class Ablation {
+    public static void main(String[] args) throws Exception {
+        Engines.prepareOnce();
+        Path output = java.nio.file.Files.createDirectories(Path.of(args[0]));
+        StringColumn run = StringColumn.create("run");
+        DoubleColumn validation = DoubleColumn.create("val_accuracy");
+        DoubleColumn test = DoubleColumn.create("test_accuracy");
+        DoubleColumn minutes = DoubleColumn.create("minutes");
+        LabeledImages testImages = null;
+        for (int i = 1; i < args.length; i++) {
+            RunFolder.Saved saved = RunFolder.open(Path.of(args[i]));
+            if (testImages == null) testImages = saved.run().dataset().load(null).test();
+            History history = History.readCsv(saved.dir().resolve("history.csv"));
+            double trainingMinutes = java.util.Arrays.stream(history.column("seconds")).sum() / 60;
+            List<String> without = saved.manifest().without();
+            String name = !saved.run().name().equals("cifar10-fast") ? "tutorial (" + saved.run().name() + ")"
+                    : without == null ? "modern recipe" : "without " + String.join(", ", without);
+            try (Model model = saved.loadModel()) {
+                List<Boolean> looks = saved.recipe().flipAtTest() ? List.of(true, false) : List.of(false);
+                for (boolean twice : looks) {
+                    run.append(twice || looks.size() == 1 ? name : name + ", one look at test");
+                    validation.append(history.last("val_accuracy"));
+                    test.append(Evaluation.of(model, testImages, 256, twice).accuracy());
+                    minutes.append(Math.round(trainingMinutes * 10) / 10.0);
+                }
+            }
+        }
+        Table table = Table.create("Lesson 12: what each ingredient buys", run, validation, test, minutes);
+        System.out.println(table.printAll());
+        AtomicFiles.write(output.resolve("ablation.csv"), temporary -> table.write().csv(temporary.toFile()));
+        List<String> names = new ArrayList<>(run.asList());
+        Charts.saveGrid(List.of(
+                Charts.bars("test accuracy", names, test.asList(), "accuracy", "0.000"),
+                Charts.bars("minutes of training", names, minutes.asList(), "minutes", "0.0")), 1, 2, output.resolve("ablation.png"));
+        System.out.println("Saved " + output.resolve("ablation.csv") + " and " + output.resolve("ablation.png"));
+    }
+}
