@@ -184,7 +184,7 @@ public final class Charts {
 
     /** One bar a run, its value written above it: {@code values} in {@code unit} (lesson 12's ablation). */
     public static CategoryChart bars(String title, List<String> runs, List<Double> values, String unit, String pattern) {
-        CategoryChart chart = new CategoryChartBuilder().width(640).height(420).title(title).yAxisTitle(unit).build();
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(480).title(title).yAxisTitle(unit).build();
         var styler = chart.getStyler();
         styler.setLegendVisible(false);
         styler.setChartBackgroundColor(Color.WHITE);
@@ -192,7 +192,9 @@ public final class Charts {
         styler.setYAxisMin(0.0);
         styler.setLabelsVisible(true);
         styler.setDecimalPattern(pattern);
-        styler.setXAxisLabelRotation(30);
+        styler.setXAxisLabelRotation(90);
+        styler.setXAxisTickMarkSpacingHint(10); // every run's name, not every other one
+        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         chart.addSeries(title, runs, values);
         return chart;
     }
