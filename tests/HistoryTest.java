@@ -95,6 +95,15 @@ class HistoryTest {
     }
 
     @Test
+    void aLossOfNanEveryEpochReadsBackAsNan() throws IOException {
+        // Tablesaw writes NaN as an empty cell; a column of nothing but empty cells is no number column.
+        Path file = Files.writeString(dir.resolve("history.csv"), "epoch,loss,accuracy,val_loss,val_accuracy,seconds\n1,2.3,0.1,,0.12,0.1\n");
+        History history = History.readCsv(file);
+        assertTrue(Double.isNaN(history.last("val_loss")));
+        assertEquals(0.12, history.last("val_accuracy"), 1e-9);
+    }
+
+    @Test
     void emptyFile() throws IOException {
         Path file = Files.writeString(dir.resolve("history.csv"), "");
         TestFiles.assertBadInput(() -> History.readCsv(file), file);

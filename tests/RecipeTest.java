@@ -50,6 +50,9 @@ class RecipeTest {
             assertTrue(step <= 10 ? value > previous : value < previous || value == 0, "step " + step + ": " + value);
             previous = value;
         }
+        // A run of a single step (a quick look with --limit): a finite rate, no division by zero.
+        Tracker oneStep = Training.oneCycle(0.4f, 3, 1);
+        assertTrue(Float.isFinite(oneStep.getNewValue(1)) && oneStep.getNewValue(1) > 0, "one step: " + oneStep.getNewValue(1));
     }
 
     @Test

@@ -83,18 +83,22 @@ public final class History {
             if (!read.columnNames().contains(column)) {
                 throw new BadInputException(file, "has no '" + column + "' column; expected " + String.join(",", COLUMNS));
             }
-            if (!(read.column(column) instanceof tech.tablesaw.api.NumericColumn<?>)) {
+            boolean allMissing = read.column(column).countMissing() == read.rowCount(); // a loss of NaN is written as ""
+            if (!(read.column(column) instanceof tech.tablesaw.api.NumericColumn<?>) && !allMissing) {
                 throw new BadInputException(file, "column '" + column + "' is not numeric");
             }
         }
         boolean hasSeconds = read.columnNames().contains("seconds");
         for (int row = 0; row < read.rowCount(); row++) {
-            history.add((int) read.numberColumn("epoch").getDouble(row), read.numberColumn("loss").getDouble(row),
-                    read.numberColumn("accuracy").getDouble(row), read.numberColumn("val_loss").getDouble(row),
-                    read.numberColumn("val_accuracy").getDouble(row),
-                    hasSeconds ? read.numberColumn("seconds").getDouble(row) : Double.NaN);
+            history.add((int) read.numberColumn("epoch").getDouble(row), number(read, "loss", row), number(read, "accuracy", row),
+                    number(read, "val_loss", row), number(read, "val_accuracy", row), hasSeconds ? number(read, "seconds", row) : Double.NaN);
         }
         return history;
+    }
+
+    /** A cell of a numeric column; NaN where the column holds no number at all (every epoch's loss NaN). */
+    private static double number(Table read, String column, int row) {
+        return read.column(column) instanceof tech.tablesaw.api.NumericColumn<?> numbers ? numbers.getDouble(row) : Double.NaN;
     }
 
     private static double round(double value, int decimals) {

@@ -190,7 +190,8 @@ public final class Training {
      */
     public static Tracker oneCycle(float peak, int warmupSteps, int totalSteps) {
         int warmup = Math.max(1, Math.min(warmupSteps, totalSteps - 1));
-        Tracker down = LinearTracker.builder().setBaseValue(peak).optSlope(-peak / (totalSteps - warmup)).optMinValue(0).build();
+        int coolDown = Math.max(1, totalSteps - warmup); // a run of one step has none to speak of
+        Tracker down = LinearTracker.builder().setBaseValue(peak).optSlope(-peak / coolDown).optMinValue(0).build();
         return Tracker.warmUp().setMainTracker(down).optWarmUpSteps(warmup).optWarmUpBeginValue(0)
                 .optWarmUpMode(WarmUpTracker.Mode.LINEAR).build();
     }
