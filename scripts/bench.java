@@ -1,14 +1,15 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Benchmark: training speed (ms/step, images/s) and peak memory of both tutorial models
+//DESCRIPTION Benchmark: training speed (ms/step, images/s) and peak memory of the tutorial's models and lesson 12's
 //SOURCES lib/*.java
 
 /*
- * How fast does training run here? For each tutorial model, after a warm-up, times training steps
- * on three paths:
+ * How fast does training run here? For each tutorial model and lesson 12's, after a warm-up, times
+ * training steps on three paths:
  *   step           the bare step (forward, loss, backward, SGD update) on one batch kept in memory;
  *   epoch          the path a training script takes: shuffled batches from the dataset, scaling,
  *                  loss/accuracy bookkeeping and progress listeners;
- *   epoch+augment  the same with the four random augmentation transforms;
+ *   epoch+augment  the same with the random augmentation: the tutorial's four transforms, or the
+ *                  crops and flips of lesson 12's recipe;
  *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
  *                  folder, to set against the seconds of an epoch (at most 20 timed);
  *   predict        not a step: classifying with the model in models/ as the classify script does,
@@ -17,7 +18,10 @@
  * and reports each path's peak resident memory (Linux). --engine PyTorch measures the other engine:
  * run it once per engine, one after the other, to compare them.
  *
- * Run:    ./jbang bench                      (both models, 200 timed steps each path)
+ * Each model trains with batches of its recipe's size (32 for the tutorial's, 128 for lesson 12's)
+ * and its optimizer, unless --batch-size says otherwise.
+ *
+ * Run:    ./jbang bench                      (all three models, 200 timed steps each path)
  *         ./jbang bench --model cifar10 --path step --steps 100 --threads 2 --csv output/bench.csv
  * To compare with another framework, run the same two models there and this by turns: timings on a
  * shared machine vary from minute to minute, so only figures measured together compare.
@@ -68,7 +72,7 @@ class Bench implements Callable<Integer> {
     @Mixin CommonOptions options;
 
     @Option(names = "--model", defaultValue = "all", paramLabel = "NAME",
-            description = "fashion-mnist, cifar10 or all (default: ${DEFAULT-VALUE}).")
+            description = "fashion-mnist, cifar10, cifar10-fast or all (default: ${DEFAULT-VALUE}).")
     String modelName;
 
     @Option(names = "--path", defaultValue = "all", paramLabel = "NAME",
@@ -91,9 +95,9 @@ class Bench implements Callable<Integer> {
     @Override
     public Integer call() {
         List<TutorialRun> runs = switch (modelName) {
-            case "all" -> List.of(TutorialRun.FASHION_MNIST, TutorialRun.CIFAR10);
-            case "fashion-mnist", "cifar10" -> List.of(TutorialRun.named(modelName));
-            default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10 or all, not '" + modelName + "'");
+            case "all" -> List.of(TutorialRun.FASHION_MNIST, TutorialRun.CIFAR10, TutorialRun.CIFAR10_FAST);
+            case "fashion-mnist", "cifar10", "cifar10-fast" -> List.of(TutorialRun.named(modelName));
+            default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10, cifar10-fast or all, not '" + modelName + "'");
         };
         List<String> paths = switch (pathName) {
             case "all" -> List.of("step", "epoch", "epoch+augment", "checkpoint", "predict");
@@ -107,40 +111,54 @@ class Bench implements Callable<Integer> {
         StringColumn path = StringColumn.create("path");
         DoubleColumn msPerStep = DoubleColumn.create("ms_per_step");
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
+        DoubleColumn batch = DoubleColumn.create("batch_size");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
-        System.out.printf("%s, batch size %d, %d warm-up and %d timed steps a path, %d threads%n",
-                lib.Engines.description(), options.batchSize, warmup, steps, lib.Engines.threads());
+        System.out.printf("%s, %d warm-up and %d timed steps a path, %d threads%n",
+                lib.Engines.description(), warmup, steps, lib.Engines.threads());
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
+            batchSize = options.given("--batch-size") ? options.batchSize : run.recipe().batchSize();
             for (String route : paths) {
+                if (route.equals("predict") && !Files.isDirectory(RunFolder.SHIPPED.resolve(run.name()))) continue; // no model to time
                 resetPeakMemory();
                 double ms = switch (route) {
                     case "step" -> timeBareStep(run, data);
                     case "epoch" -> timeEpochPath(run, data, new Transform[0]);
                     case "checkpoint" -> timeCheckpoint(run);
                     case "predict" -> timePrediction(run, data);
-                    default -> timeEpochPath(run, data, Augmentation.tutorial(options.seed));
+                    default -> timeEpochPath(run, data, run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed));
                 };
                 engine.append(lib.Engines.chosen().name());
                 model.append(run.name());
                 path.append(route);
+                batch.append(batchSize);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
                 boolean checkpoint = route.equals("checkpoint");
                 boolean predict = route.equals("predict");
-                imagesPerSecond.append(checkpoint ? Double.NaN : predict ? Math.round(filesPerSecond) : Math.round(options.batchSize * 1000 / ms));
+                imagesPerSecond.append(checkpoint ? Double.NaN : predict ? Math.round(filesPerSecond) : Math.round(batchSize * 1000 / ms));
                 peakMemory.append(peakMemoryMib());
                 System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : predict ? "picture" : "step");
             }
         }
 
-        Table table = Table.create("Training speed", engine, model, path, msPerStep, imagesPerSecond, peakMemory);
+        Table table = Table.create("Training speed", engine, model, path, batch, msPerStep, imagesPerSecond, peakMemory);
         System.out.println(table.printAll());
         if (csv != null) {
             AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
             System.out.println("Saved " + csv);
         }
         return 0;
+    }
+
+    /** The batch size of the model being timed: its recipe's, unless --batch-size was given. */
+    private int batchSize;
+
+    /** The model's own optimizer and loss at its recipe's peak rate (the schedule costs nothing to time). */
+    private static ai.djl.training.TrainingConfig configFor(TutorialRun run, ai.djl.training.listener.TrainingListener... listeners) {
+        TutorialRun.Recipe recipe = run.recipe();
+        return Training.config(ai.djl.training.tracker.Tracker.fixed(recipe.learningRate()), 0, recipe.weightDecay(), recipe.momentum(),
+                recipe.nesterov(), recipe.labelSmoothing(), lib.Engines.devices(null), listeners);
     }
 
     private Model newModel(TutorialRun run, Shape imageShape) {
@@ -150,10 +168,10 @@ class Bench implements Callable<Integer> {
     /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */
     private double timeBareStep(TutorialRun run, DataSplits data) {
         Shape imageShape = data.train().imageShape();
-        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig());
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run));
                 NDManager manager = NDManager.newBaseManager()) {
-            trainer.initialize(Models.batchOf(options.batchSize, imageShape));
-            NDList batch = data.train().firstBatch(manager, options.batchSize);
+            trainer.initialize(Models.batchOf(batchSize, imageShape));
+            NDList batch = data.train().firstBatch(manager, batchSize);
             long start = 0;
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) start = System.nanoTime();
@@ -180,10 +198,10 @@ class Bench implements Callable<Integer> {
         Shape imageShape = data.train().imageShape();
         // The bar is drawn as on a terminal, into nothing: its cost counts, its text would clutter the table.
         KerasProgress progress = new KerasProgress(new History(), 1, warmup + steps, true, new PrintStream(OutputStream.nullOutputStream()));
-        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(Training.sgdConfig(progress));
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run, progress));
                 NDManager manager = NDManager.newBaseManager()) {
-            trainer.initialize(Models.batchOf(options.batchSize, imageShape));
-            EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed, augmentation);
+            trainer.initialize(Models.batchOf(batchSize, imageShape));
+            EpochDataset train = data.train().shuffled(manager, batchSize, options.seed, augmentation);
             int done = 0;
             long start = System.nanoTime();
             for (int epoch = 1; done < warmup + steps; epoch++) {

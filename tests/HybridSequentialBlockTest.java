@@ -126,13 +126,34 @@ class HybridSequentialBlockTest {
     }
 
     @Test
-    void aNetworkWithRunningStatisticsTrainsLayerByLayer() {
+    void batchNormalisationTrainsAsOneGraphWithItsRunningStatistics() {
         HybridSequentialBlock hybrid = new HybridSequentialBlock();
         float[] expected = train(layers(new SequentialBlock(), true), true);
         float[] actual = train(layers(hybrid, true), true);
 
-        assertFalse(hybrid.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], IMAGE)));
-        assertArrayEquals(expected, actual, "losses and weights after training");
+        for (int size : BATCH_SIZES) {
+            assertTrue(hybrid.trainsAsGraph(Models.batchOf(size, IMAGE)), "batches of " + size + " ran layer by layer");
+        }
+        // The numbers end with every parameter, the running mean and variance among them.
+        assertArrayEquals(expected, actual, "losses, weights and running statistics after training");
+    }
+
+    @Test
+    void lessonTwelvesResidualNetworkTrainsAsOneGraphToTheSameNumbers() {
+        for (boolean residual : new boolean[] {true, false}) {
+            Shape image = new Shape(3, 32, 32);
+            SequentialBlock withGraph = Models.cifarResNet(residual);
+            SequentialBlock layerByLayer = withoutGraphs(() -> Models.cifarResNet(residual));
+            assertTrue(withGraph instanceof HybridSequentialBlock);
+            assertFalse(layerByLayer instanceof HybridSequentialBlock);
+
+            float[] expected = train(layerByLayer, true, image);
+            float[] actual = train(withGraph, true, image);
+            for (int size : BATCH_SIZES) {
+                assertTrue(((HybridSequentialBlock) withGraph).trainsAsGraph(Models.batchOf(size, image)), "batches of " + size);
+            }
+            assertArrayEquals(expected, actual, (residual ? "ResNet" : "without residual blocks") + ": losses, weights and running statistics");
+        }
     }
 
     @Test

@@ -89,6 +89,30 @@ class RecipeTest {
     }
 
     @Test
+    void everyShiftOfEveryChannelReadsTheMirroredPixel() {
+        NDArray images = manager.randomUniform(0, 1, new Shape(2, 3, 6, 5));
+        float[] in = images.toFloatArray();
+        for (int across = -4; across <= 4; across++) {
+            for (int down = -4; down <= 4; down++) {
+                float[] out = Augmentation.shift(images, new int[] {across, -down}, new int[] {down, across}).toFloatArray();
+                for (int i = 0; i < 2; i++) {
+                    int dx = i == 0 ? across : -down, dy = i == 0 ? down : across;
+                    for (int c = 0; c < 3; c++) for (int y = 0; y < 6; y++) for (int x = 0; x < 5; x++) {
+                        int plane = (i * 3 + c) * 30;
+                        assertEquals(in[plane + mirror(y + dy, 6) * 5 + mirror(x + dx, 5)], out[plane + y * 5 + x],
+                                "image " + i + " channel " + c + " pixel (" + x + ", " + y + ") shifted by " + dx + ", " + dy);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A position past an edge reads the pixel as far inside: -1 reads 0, size reads size - 1. */
+    private static int mirror(int position, int size) {
+        return position < 0 ? -position - 1 : position >= size ? 2 * size - position - 1 : position;
+    }
+
+    @Test
     void randomCropsStayWithinFourPixelsAndRepeatWithTheSeed() {
         NDArray images = manager.randomUniform(0, 1, new Shape(64, 3, 32, 32));
         NDArray once = new Augmentation.RandomCrop(4, 11).transform(images);

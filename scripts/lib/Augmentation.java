@@ -280,12 +280,30 @@ public final class Augmentation {
         return onPixels(images, pixels -> shift(pixels, images.getShape(), across, down));
     }
 
-    private static float[] shift(float[] pixels, Shape shape, int[] across, int[] down) {
+    /**
+     * Output pixel (x, y) reads input pixel (x + across, y + down), folded back into the image as
+     * {@link #reflectIntoImage} folds any position: whole pixels, so copied, not interpolated. The
+     * same numbers as {@link #resample} with a shift for matrix, row by row instead of pixel by pixel.
+     */
+    static float[] shift(float[] pixels, Shape shape, int[] across, int[] down) {
         int count = requireOnePerImage(shape, across.length);
-        float[][] sourceOfPixel = new float[count][];
-        // Output pixel (x, y) reads input pixel (x + across, y + down): whole pixels, so copied exactly.
-        for (int i = 0; i < count; i++) sourceOfPixel[i] = new float[] {1, 0, across[i], 0, 1, down[i]};
-        return resample(pixels, shape, sourceOfPixel);
+        int channels = (int) shape.get(1);
+        int height = (int) shape.get(2);
+        int width = (int) shape.get(3);
+        float[] out = new float[pixels.length];
+        int[] sourceColumn = new int[width];
+        for (int i = 0; i < count; i++) {
+            for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
+            for (int channel = 0; channel < channels; channel++) {
+                int plane = (i * channels + channel) * height * width;
+                for (int y = 0; y < height; y++) {
+                    int sourceRow = plane + (int) reflectIntoImage(y + down[i], height) * width;
+                    int row = plane + y * width;
+                    for (int x = 0; x < width; x++) out[row + x] = pixels[sourceRow + sourceColumn[x]];
+                }
+            }
+        }
+        return out;
     }
 
     /** Mirrors left-right the images whose entry in {@code mirrored} is true, and keeps the others. */
@@ -330,8 +348,8 @@ public final class Augmentation {
             float mean = (float) (sum / channelSize);
             float factor = factors[channel / channels];
             for (int p = start; p < start + channelSize; p++) {
-                float value = (pixels[p] - mean) * factor + mean;
-                pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
+                // Pixels pushed past black or white stop there.
+                pixels[p] = Math.min(Math.max((pixels[p] - mean) * factor + mean, 0f), 1f);
             }
         }
         return pixels;
@@ -403,6 +421,10 @@ public final class Augmentation {
             float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
             float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
             int firstPixel = i * channels * channelSize;
+            if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
+                resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
+                continue;
+            }
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     float sourceX = reflectIntoImage(a * x + b * y + c, width);
@@ -425,6 +447,41 @@ public final class Augmentation {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #resample} for a matrix whose b and d are zero: the same numbers, computed once per
+     * column and once per row instead of once per pixel. (b·y and d·x are then zeros, and b·0, d·0
+     * the very same zeros, so every position, weight and sum is the one the general loop computes.)
+     */
+    private static void resampleRowsAndColumns(float[] in, float[] out, int firstPixel, int channels, int height, int width,
+            float[] matrix) {
+        float a = matrix[0], b = matrix[1], c = matrix[2], d = matrix[3], e = matrix[4], f = matrix[5];
+        int[] left = new int[width], right = new int[width];
+        float[] toLeft = new float[width], toRight = new float[width];
+        for (int x = 0; x < width; x++) {
+            float sourceX = reflectIntoImage(a * x + b * 0 + c, width);
+            left[x] = (int) sourceX;
+            right[x] = left[x] + (left[x] + 1 < width ? 1 : 0);
+            toRight[x] = sourceX - left[x];
+            toLeft[x] = 1 - toRight[x];
+        }
+        int channelSize = height * width;
+        for (int y = 0; y < height; y++) {
+            float sourceY = reflectIntoImage(d * 0 + e * y + f, height);
+            int top = (int) sourceY;
+            int bottom = top + (top + 1 < height ? 1 : 0);
+            float down = sourceY - top, up = 1 - down;
+            for (int channelStart = firstPixel; channelStart < firstPixel + channels * channelSize; channelStart += channelSize) {
+                int upperRow = channelStart + top * width, lowerRow = channelStart + bottom * width;
+                int target = channelStart + y * width;
+                for (int x = 0; x < width; x++) {
+                    float upper = toLeft[x] * in[upperRow + left[x]] + toRight[x] * in[upperRow + right[x]];
+                    float lower = toLeft[x] * in[lowerRow + left[x]] + toRight[x] * in[lowerRow + right[x]];
+                    out[target + x] = up * upper + down * lower;
+                }
+            }
+        }
     }
 
     /**

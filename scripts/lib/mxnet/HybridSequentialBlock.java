@@ -35,19 +35,24 @@ import java.util.regex.Pattern;
  * MXNet records it; the recording becomes a graph (MXNet's "cached op") that runs every later batch
  * of that shape forwards and backwards in one request each, its memory planned once.
  *
- * <p>The graph checks itself before it is used: its inputs are matched to the block's weights by
- * the names MXNet gave them and by shape, and it is run once on the recorded batch, where its
- * scores must equal the layer-by-layer ones bit for bit. A network that fails a check (one with
- * running statistics, or random layers such as Dropout) trains layer by layer, with a note.
- * Evaluation and prediction always run layer by layer. {@code -Dcnn-lessons.graph=off} or
- * {@code CNN_LESSONS_GRAPH=off} turns graphs off altogether.
+ * <p>Batch normalisation's running statistics (the mean and spread it has seen, kept for
+ * prediction) go into the graph as inputs that it updates in place, as Gluon's hybridized
+ * {@code BatchNorm} does; residual branches are just more of the recording.
+ *
+ * <p>The graph checks itself before it is used: its inputs are matched to the block's parameters by
+ * the names MXNet gave them and by shape, and it is run once on the recorded batch, from the
+ * running statistics the layers started from, where its scores and the statistics it leaves must
+ * equal the layer-by-layer ones bit for bit. A network that fails a check (one with random layers
+ * such as Dropout) trains layer by layer, with a note. Evaluation and prediction always run layer
+ * by layer. {@code -Dcnn-lessons.graph=off} or {@code CNN_LESSONS_GRAPH=off} turns graphs off
+ * altogether.
  */
 public class HybridSequentialBlock extends SequentialBlock {
     /** One graph per input shape (the last batch of an epoch is smaller); empty: run layer by layer. */
     private final Map<Shape, Optional<Graph>> graphs = new HashMap<>();
     private boolean noted;
 
-    /** MXNet's cached op and the weights it takes after the images, in its order. */
+    /** MXNet's cached op and the parameters it takes after the images, in its order. */
     private record Graph(Pointer cachedOp, List<Parameter> weights) {}
 
     /** Whether graphs are on: unless the system property or the environment variable says "off". */
@@ -65,8 +70,9 @@ public class HybridSequentialBlock extends SequentialBlock {
         }
         Optional<Graph> graph = graphs.get(images.getShape());
         if (graph == null) {
+            List<float[]> statisticsBefore = runningStatistics();
             NDList outputs = super.forwardInternal(parameterStore, inputs, true, params);
-            graphs.put(images.getShape(), graphOf(outputs, images, parameterStore));
+            graphs.put(images.getShape(), graphOf(outputs, images, parameterStore, statisticsBefore));
             return outputs;
         }
         if (graph.isEmpty()) return super.forwardInternal(parameterStore, inputs, true, params);
@@ -97,72 +103,104 @@ public class HybridSequentialBlock extends SequentialBlock {
     }
 
     /**
-     * MXNet names a recording's weights var0, var1, ... with a counter that runs through the whole
-     * process, in the order the weights were marked for training: the block's order.
+     * MXNet names a recording's inputs with a counter that runs through the whole process: the
+     * weights it trains "var" and a number, given in the order they were marked for training (the
+     * block's order); everything else it was handed (the images, the running statistics) "null" and
+     * a number, given as the recording met them.
      */
-    private static final Pattern WEIGHT_NAME = Pattern.compile("var(\\d+)");
+    private static final Pattern INPUT_NAME = Pattern.compile("(var|null)(\\d+)");
 
     /**
      * Turns what MXNet recorded while computing {@code outputs} into a checked graph, or empty (with
-     * a note) when a check fails: after the images, the inputs must be named as the block's weights
-     * in their order and shaped like them, and the graph must reproduce {@code outputs}.
+     * a note) when a check fails: after the images, the inputs must be the block's parameters in
+     * their order, trained weights named as such, the running statistics as the states the graph
+     * updates, each shaped like its parameter; and run from {@code statisticsBefore}, the graph must
+     * reproduce {@code outputs} and the running statistics the layers left.
      */
-    private Optional<Graph> graphOf(NDList outputs, MxNDArray images, ParameterStore parameterStore) {
-        List<Parameter> weights = new ArrayList<>(getParameters().values());
-        if (outputs.size() != 1 || weights.isEmpty()) return fallBack("it has " + outputs.size() + " outputs");
+    private Optional<Graph> graphOf(NDList outputs, MxNDArray images, ParameterStore parameterStore,
+            List<float[]> statisticsBefore) {
+        List<Parameter> parameters = new ArrayList<>(getParameters().values());
+        if (outputs.size() != 1 || parameters.isEmpty()) return fallBack("it has " + outputs.size() + " outputs");
         // Checked first: the check below would draw random numbers that a layer-by-layer run would not.
         if (hasRandomLayer(this)) return fallBack("it has a random layer (Dropout)");
         // The graph lives as long as the weights: closing the model frees both.
-        MxNDManager manager = (MxNDManager) weights.get(0).getArray().getManager();
+        MxNDManager manager = (MxNDManager) parameters.get(0).getArray().getManager();
         Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());
-        if (symbol.getAuxNames().length > 0) return fallBack("it keeps running statistics");
-        String[] inputNames = symbol.getArgNames();
-        if (inputNames.length != weights.size() + 1) return fallBack("its recording has " + inputNames.length + " inputs");
+        String[] inputNames = symbol.getAllNames(); // the cached op's inputs, in its order
+        if (inputNames.length != parameters.size() + 1) return fallBack("its recording has " + inputNames.length + " inputs");
+        java.util.Set<String> updatedInPlace = java.util.Set.of(symbol.getAuxNames());
         Map<String, Shape> shapes = symbol.inferShape(new PairList<>(List.of(inputNames[0]), List.of(images.getShape())));
-        long previous = -1;
+        long previousWeight = -1;
         for (int i = 1; i < inputNames.length; i++) {
-            Matcher name = WEIGHT_NAME.matcher(inputNames[i]);
-            long number = name.matches() ? Long.parseLong(name.group(1)) : -1;
-            if (number <= previous) {
-                return fallBack("its recording's input " + inputNames[i] + " is not named as weight " + (i - 1) + " would be");
+            Parameter parameter = parameters.get(i - 1);
+            Matcher name = INPUT_NAME.matcher(inputNames[i]);
+            boolean trained = name.matches() && name.group(1).equals("var");
+            if (trained != parameter.requiresGradient() || updatedInPlace.contains(inputNames[i]) == trained
+                    || (trained && Long.parseLong(name.group(2)) <= previousWeight)) {
+                return fallBack("its recording's input " + inputNames[i] + " is not parameter " + (i - 1) + " (" + parameter.getName() + ")");
             }
-            previous = number;
-            if (!weights.get(i - 1).getArray().getShape().equals(shapes.get(inputNames[i]))) {
-                return fallBack("input " + inputNames[i] + " is not shaped like weight " + (i - 1));
+            if (trained) previousWeight = Long.parseLong(name.group(2));
+            if (!parameter.getArray().getShape().equals(shapes.get(inputNames[i]))) {
+                return fallBack("input " + inputNames[i] + " is not shaped like parameter " + (i - 1));
             }
         }
         MxSymbolBlock block = new MxSymbolBlock(manager, symbol);
         List<Parameter> graphInputs = block.getAllParameters(); // an input without an array is data
-        for (int i = 0; i < weights.size(); i++) {
-            NDArray weight = weights.get(i).getArray();
-            String name = weight.getName(); // saved with the weights: keep it
-            graphInputs.get(i + 1).setArray(weight);
-            weight.setName(name);
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray array = parameters.get(i).getArray();
+            String name = array.getName(); // saved with the weights: keep it
+            graphInputs.get(i + 1).setArray(array);
+            array.setName(name);
         }
         CachedOp op = JnaUtils.createCachedOp(block, manager, true);
-        Graph graph = new Graph(op.getHandle(), weights);
-        if (!reproduces(graph, images, parameterStore, outputs.head())) {
+        Graph graph = new Graph(op.getHandle(), parameters);
+        if (!reproduces(graph, images, parameterStore, outputs.head(), statisticsBefore)) {
             op.close(); // frees the graph once; the model's manager then leaves it alone
-            return fallBack("its graph's scores differ from the layers' (a random layer?)");
+            return fallBack("its graph's numbers differ from the layers' (a random layer?)");
         }
         return Optional.of(graph);
     }
 
-    /** Runs the graph once on the recorded batch, outside the recording, and compares bit for bit. */
-    private static boolean reproduces(Graph graph, MxNDArray images, ParameterStore parameterStore, NDArray expected) {
+    /** The block's running statistics (parameters it keeps but does not train), copied out of MXNet. */
+    private List<float[]> runningStatistics() {
+        return statistics().stream().map(p -> p.getArray().toFloatArray()).toList();
+    }
+
+    private List<Parameter> statistics() {
+        return getParameters().values().stream().filter(p -> !p.requiresGradient()).toList();
+    }
+
+    /**
+     * Runs the graph once on the recorded batch, outside the recording, from the running statistics
+     * the layers started from, and compares its scores and the statistics it leaves bit for bit.
+     * The statistics end as the layers left them either way.
+     */
+    private boolean reproduces(Graph graph, MxNDArray images, ParameterStore parameterStore, NDArray expected,
+            List<float[]> statisticsBefore) {
+        List<Parameter> statistics = statistics();
+        List<float[]> statisticsAfter = runningStatistics();
+        for (int i = 0; i < statistics.size(); i++) statistics.get(i).getArray().set(statisticsBefore.get(i));
         boolean wasRecording = MxGradientCollector.setRecording(false);
         try {
             MxNDArray[] scores = invoke(graph, images, parameterStore);
             boolean same = scores.length == 1 && Arrays.equals(bits(scores[0]), bits(expected));
             for (MxNDArray score : scores) score.close();
+            List<float[]> statisticsNow = runningStatistics();
+            for (int i = 0; i < statistics.size(); i++) {
+                same &= Arrays.equals(bits(statisticsNow.get(i)), bits(statisticsAfter.get(i)));
+            }
             return same;
         } finally {
             MxGradientCollector.setRecording(wasRecording);
+            for (int i = 0; i < statistics.size(); i++) statistics.get(i).getArray().set(statisticsAfter.get(i));
         }
     }
 
     private static int[] bits(NDArray array) {
-        float[] values = array.toFloatArray();
+        return bits(array.toFloatArray());
+    }
+
+    private static int[] bits(float[] values) {
         int[] bits = new int[values.length];
         for (int i = 0; i < values.length; i++) bits[i] = Float.floatToRawIntBits(values[i]);
         return bits;
