@@ -342,14 +342,14 @@ public final class Augmentation {
         int channels = (int) shape.get(1);
         int channelSize = (int) (shape.get(2) * shape.get(3));
         for (int channel = 0; channel < count * channels; channel++) {
-            int start = channel * channelSize;
+            int start = channel * channelSize, end = start + channelSize;
             double sum = 0;
-            for (int p = start; p < start + channelSize; p++) sum += pixels[p];
+            for (int p = start; p < end; p++) sum += pixels[p];
             float mean = (float) (sum / channelSize);
             float factor = factors[channel / channels];
-            for (int p = start; p < start + channelSize; p++) {
-                // Pixels pushed past black or white stop there.
-                pixels[p] = Math.min(Math.max((pixels[p] - mean) * factor + mean, 0f), 1f);
+            for (int p = start; p < end; p++) {
+                float value = (pixels[p] - mean) * factor + mean;
+                pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
             }
         }
         return pixels;
@@ -417,6 +417,7 @@ public final class Augmentation {
         int width = (int) shape.get(3);
         int channelSize = height * width;
         float[] out = new float[in.length];
+        float[] columnTimesA = new float[width], columnTimesD = new float[width];
         for (int i = 0; i < count; i++) {
             float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
             float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
@@ -425,10 +426,15 @@ public final class Augmentation {
                 resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
                 continue;
             }
+            for (int x = 0; x < width; x++) { // a·x and d·x, the same for every row
+                columnTimesA[x] = a * x;
+                columnTimesD[x] = d * x;
+            }
             for (int y = 0; y < height; y++) {
+                float rowTimesB = b * y, rowTimesE = e * y;
                 for (int x = 0; x < width; x++) {
-                    float sourceX = reflectIntoImage(a * x + b * y + c, width);
-                    float sourceY = reflectIntoImage(d * x + e * y + f, height);
+                    float sourceX = reflectIntoImage(columnTimesA[x] + rowTimesB + c, width);
+                    float sourceY = reflectIntoImage(columnTimesD[x] + rowTimesE + f, height);
                     int left = (int) sourceX, top = (int) sourceY; // positions are never negative
                     float toRight = sourceX - left, down = sourceY - top;
                     float toLeft = 1 - toRight, up = 1 - down;
@@ -439,9 +445,8 @@ public final class Augmentation {
                     int bottomRight = bottomLeft + (topRight - topLeft);
                     int target = firstPixel + y * width + x;
                     for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
-                        float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
-                        float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
-                        out[target + channelStart] = up * upper + down * lower;
+                        out[target + channelStart] = up * (toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart])
+                                + down * (toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart]);
                     }
                 }
             }
