@@ -10,6 +10,7 @@
  *                  loss/accuracy bookkeeping and progress listeners;
  *   epoch+augment  the same with the random augmentation: the tutorial's four transforms, or the
  *                  crops and flips of lesson 12's recipe;
+ *   augment        not a step: the augmentation alone, ms for one batch, to set against a step;
  *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
  *                  folder, to set against the seconds of an epoch (at most 20 timed);
  *   predict        not a step: classifying with the model in models/ as the classify script does,
@@ -76,7 +77,7 @@ class Bench implements Callable<Integer> {
     String modelName;
 
     @Option(names = "--path", defaultValue = "all", paramLabel = "NAME",
-            description = "step, epoch, epoch+augment, checkpoint, predict or all (default: ${DEFAULT-VALUE}).")
+            description = "step, epoch, epoch+augment, augment, checkpoint, predict or all (default: ${DEFAULT-VALUE}).")
     String pathName;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps a path (default: ${DEFAULT-VALUE}).")
@@ -100,9 +101,9 @@ class Bench implements Callable<Integer> {
             default -> throw new lib.BadInputException("--model must be fashion-mnist, cifar10, cifar10-fast or all, not '" + modelName + "'");
         };
         List<String> paths = switch (pathName) {
-            case "all" -> List.of("step", "epoch", "epoch+augment", "checkpoint", "predict");
-            case "step", "epoch", "epoch+augment", "checkpoint", "predict" -> List.of(pathName);
-            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, checkpoint, predict or all, not '" + pathName + "'");
+            case "all" -> List.of("step", "epoch", "epoch+augment", "augment", "checkpoint", "predict");
+            case "step", "epoch", "epoch+augment", "augment", "checkpoint", "predict" -> List.of(pathName);
+            default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, augment, checkpoint, predict or all, not '" + pathName + "'");
         };
         if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
         Engine.getInstance().setRandomSeed(options.seed);
@@ -127,6 +128,7 @@ class Bench implements Callable<Integer> {
                     case "epoch" -> timeEpochPath(run, data, new Transform[0]);
                     case "checkpoint" -> timeCheckpoint(run);
                     case "predict" -> timePrediction(run, data);
+                    case "augment" -> timeAugmentation(run, data);
                     default -> timeEpochPath(run, data, run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed));
                 };
                 engine.append(lib.Engines.chosen().name());
@@ -136,9 +138,10 @@ class Bench implements Callable<Integer> {
                 msPerStep.append(Math.round(ms * 100) / 100.0);
                 boolean checkpoint = route.equals("checkpoint");
                 boolean predict = route.equals("predict");
+                boolean augmentOnly = route.equals("augment");
                 imagesPerSecond.append(checkpoint ? Double.NaN : predict ? Math.round(filesPerSecond) : Math.round(batchSize * 1000 / ms));
                 peakMemory.append(peakMemoryMib());
-                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : predict ? "picture" : "step");
+                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : predict ? "picture" : augmentOnly ? "batch" : "step");
             }
         }
 
@@ -217,6 +220,20 @@ class Bench implements Callable<Integer> {
             return (System.nanoTime() - start) / 1e6 / steps;
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The run's augmentation (the tutorial's four transforms where the run has none) on one batch, in Java. */
+    private double timeAugmentation(TutorialRun run, DataSplits data) {
+        Transform augmentation = Augmentation.inOnePass(run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray batch = data.train().firstBatch(manager, batchSize).get(0);
+            long start = 0;
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) start = System.nanoTime();
+                augmentation.transform(batch).close();
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
         }
     }
 

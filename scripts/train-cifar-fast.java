@@ -5,7 +5,7 @@
 /*
  * Lesson 12: the same 45,000 CIFAR-10 training images as lesson 5, a different network and a
  * different way to train it, after David Page's "How to train your ResNet" and Keller Jordan's
- * airbench: a small ResNet with batch normalisation, batches of 256, SGD with Nesterov momentum and
+ * airbench: a small ResNet with batch normalisation, batches of 128, SGD with Nesterov momentum and
  * weight decay, a learning rate that climbs and then falls to zero (one cycle), label smoothing,
  * random crops and flips, and each test image also seen mirrored.
  *
