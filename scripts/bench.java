@@ -37,6 +37,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Transform;
 import java.io.IOException;
@@ -129,7 +132,7 @@ class Bench implements Callable<Integer> {
                     case "checkpoint" -> timeCheckpoint(run);
                     case "predict" -> timePrediction(run, data);
                     case "augment" -> timeAugmentation(run, data);
-                    default -> timeEpochPath(run, data, run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed));
+                    default -> timeEpochPath(run, data, augmentationOf(run));
                 };
                 engine.append(lib.Engines.chosen().name());
                 model.append(run.name());
@@ -158,9 +161,9 @@ class Bench implements Callable<Integer> {
     private int batchSize;
 
     /** The model's own optimizer and loss at its recipe's peak rate (the schedule costs nothing to time). */
-    private static ai.djl.training.TrainingConfig configFor(TutorialRun run, ai.djl.training.listener.TrainingListener... listeners) {
+    private static TrainingConfig configFor(TutorialRun run, TrainingListener... listeners) {
         TutorialRun.Recipe recipe = run.recipe();
-        return Training.config(ai.djl.training.tracker.Tracker.fixed(recipe.learningRate()), 0, recipe.weightDecay(), recipe.momentum(),
+        return Training.config(Tracker.fixed(recipe.learningRate()), 0, recipe.weightDecay(), recipe.momentum(),
                 recipe.nesterov(), recipe.labelSmoothing(), lib.Engines.devices(null), listeners);
     }
 
@@ -223,9 +226,14 @@ class Bench implements Callable<Integer> {
         }
     }
 
-    /** The run's augmentation (the tutorial's four transforms where the run has none) on one batch, in Java. */
+    /** The run's augmentation; the tutorial's four transforms for a run that has none. */
+    private Transform[] augmentationOf(TutorialRun run) {
+        return run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed);
+    }
+
+    /** {@link #augmentationOf} the run, alone, on one batch: the work Java does on each training batch. */
     private double timeAugmentation(TutorialRun run, DataSplits data) {
-        Transform augmentation = Augmentation.inOnePass(run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed));
+        Transform augmentation = Augmentation.inOnePass(augmentationOf(run));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = data.train().firstBatch(manager, batchSize).get(0);
             long start = 0;

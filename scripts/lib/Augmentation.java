@@ -285,21 +285,21 @@ public final class Augmentation {
      * {@link #reflectIntoImage} folds any position: whole pixels, so copied, not interpolated. The
      * same numbers as {@link #resample} with a shift for matrix, row by row instead of pixel by pixel.
      */
-    static float[] shift(float[] pixels, Shape shape, int[] across, int[] down) {
+    private static float[] shift(float[] pixels, Shape shape, int[] across, int[] down) {
         int count = requireOnePerImage(shape, across.length);
         int channels = (int) shape.get(1);
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
         float[] out = new float[pixels.length];
-        int[] sourceColumn = new int[width];
+        int[] sourceColumn = new int[width], sourceRow = new int[height];
         for (int i = 0; i < count; i++) {
             for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
+            for (int y = 0; y < height; y++) sourceRow[y] = (int) reflectIntoImage(y + down[i], height);
             for (int channel = 0; channel < channels; channel++) {
                 int plane = (i * channels + channel) * height * width;
                 for (int y = 0; y < height; y++) {
-                    int sourceRow = plane + (int) reflectIntoImage(y + down[i], height) * width;
-                    int row = plane + y * width;
-                    for (int x = 0; x < width; x++) out[row + x] = pixels[sourceRow + sourceColumn[x]];
+                    int from = plane + sourceRow[y] * width, to = plane + y * width;
+                    for (int x = 0; x < width; x++) out[to + x] = pixels[from + sourceColumn[x]];
                 }
             }
         }
@@ -417,7 +417,6 @@ public final class Augmentation {
         int width = (int) shape.get(3);
         int channelSize = height * width;
         float[] out = new float[in.length];
-        float[] columnTimesA = new float[width], columnTimesD = new float[width];
         for (int i = 0; i < count; i++) {
             float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
             float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
@@ -426,15 +425,10 @@ public final class Augmentation {
                 resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
                 continue;
             }
-            for (int x = 0; x < width; x++) { // a·x and d·x, the same for every row
-                columnTimesA[x] = a * x;
-                columnTimesD[x] = d * x;
-            }
             for (int y = 0; y < height; y++) {
-                float rowTimesB = b * y, rowTimesE = e * y;
                 for (int x = 0; x < width; x++) {
-                    float sourceX = reflectIntoImage(columnTimesA[x] + rowTimesB + c, width);
-                    float sourceY = reflectIntoImage(columnTimesD[x] + rowTimesE + f, height);
+                    float sourceX = reflectIntoImage(a * x + b * y + c, width);
+                    float sourceY = reflectIntoImage(d * x + e * y + f, height);
                     int left = (int) sourceX, top = (int) sourceY; // positions are never negative
                     float toRight = sourceX - left, down = sourceY - top;
                     float toLeft = 1 - toRight, up = 1 - down;
@@ -445,8 +439,9 @@ public final class Augmentation {
                     int bottomRight = bottomLeft + (topRight - topLeft);
                     int target = firstPixel + y * width + x;
                     for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
-                        out[target + channelStart] = up * (toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart])
-                                + down * (toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart]);
+                        float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
+                        float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
+                        out[target + channelStart] = up * upper + down * lower;
                     }
                 }
             }

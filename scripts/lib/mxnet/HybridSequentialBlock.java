@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,7 @@ public class HybridSequentialBlock extends SequentialBlock {
     private boolean noted;
 
     /** MXNet's cached op and the parameters it takes after the images, in its order. */
-    private record Graph(Pointer cachedOp, List<Parameter> weights) {}
+    private record Graph(Pointer cachedOp, List<Parameter> parameters) {}
 
     /** Whether graphs are on: unless the system property or the environment variable says "off". */
     public static boolean enabled() {
@@ -92,12 +93,12 @@ public class HybridSequentialBlock extends SequentialBlock {
     }
 
     private static MxNDArray[] invoke(Graph graph, MxNDArray images, ParameterStore parameterStore) {
-        List<Parameter> weights = graph.weights();
-        MxNDArray[] arguments = new MxNDArray[weights.size() + 1];
+        List<Parameter> parameters = graph.parameters();
+        MxNDArray[] arguments = new MxNDArray[parameters.size() + 1];
         arguments[0] = images;
         Device device = images.getDevice();
-        for (int i = 0; i < weights.size(); i++) {
-            arguments[i + 1] = (MxNDArray) parameterStore.getValue(weights.get(i), device, true);
+        for (int i = 0; i < parameters.size(); i++) {
+            arguments[i + 1] = (MxNDArray) parameterStore.getValue(parameters.get(i), device, true);
         }
         return JnaUtils.cachedOpInvoke((MxNDManager) images.getManager(), graph.cachedOp(), arguments);
     }
@@ -128,7 +129,7 @@ public class HybridSequentialBlock extends SequentialBlock {
         Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());
         String[] inputNames = symbol.getAllNames(); // the cached op's inputs, in its order
         if (inputNames.length != parameters.size() + 1) return fallBack("its recording has " + inputNames.length + " inputs");
-        java.util.Set<String> updatedInPlace = java.util.Set.of(symbol.getAuxNames());
+        Set<String> updatedInPlace = Set.of(symbol.getAuxNames());
         Map<String, Shape> shapes = symbol.inferShape(new PairList<>(List.of(inputNames[0]), List.of(images.getShape())));
         long previousWeight = -1;
         for (int i = 1; i < inputNames.length; i++) {
@@ -166,6 +167,12 @@ public class HybridSequentialBlock extends SequentialBlock {
         return statistics().stream().map(p -> p.getArray().toFloatArray()).toList();
     }
 
+    /** Puts {@code values}, as {@link #runningStatistics} gave them, back into the block's running statistics. */
+    private void setRunningStatistics(List<float[]> values) {
+        List<Parameter> statistics = statistics();
+        for (int i = 0; i < statistics.size(); i++) statistics.get(i).getArray().set(values.get(i));
+    }
+
     private List<Parameter> statistics() {
         return getParameters().values().stream().filter(p -> !p.requiresGradient()).toList();
     }
@@ -177,22 +184,21 @@ public class HybridSequentialBlock extends SequentialBlock {
      */
     private boolean reproduces(Graph graph, MxNDArray images, ParameterStore parameterStore, NDArray expected,
             List<float[]> statisticsBefore) {
-        List<Parameter> statistics = statistics();
         List<float[]> statisticsAfter = runningStatistics();
-        for (int i = 0; i < statistics.size(); i++) statistics.get(i).getArray().set(statisticsBefore.get(i));
+        setRunningStatistics(statisticsBefore);
         boolean wasRecording = MxGradientCollector.setRecording(false);
         try {
             MxNDArray[] scores = invoke(graph, images, parameterStore);
             boolean same = scores.length == 1 && Arrays.equals(bits(scores[0]), bits(expected));
             for (MxNDArray score : scores) score.close();
             List<float[]> statisticsNow = runningStatistics();
-            for (int i = 0; i < statistics.size(); i++) {
+            for (int i = 0; i < statisticsNow.size(); i++) {
                 same &= Arrays.equals(bits(statisticsNow.get(i)), bits(statisticsAfter.get(i)));
             }
             return same;
         } finally {
             MxGradientCollector.setRecording(wasRecording);
-            for (int i = 0; i < statistics.size(); i++) statistics.get(i).getArray().set(statisticsAfter.get(i));
+            setRunningStatistics(statisticsAfter);
         }
     }
 
