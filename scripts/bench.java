@@ -16,7 +16,10 @@
  *   predict        not a step: classifying with the model in models/ as the classify script does,
  *                  ms for one picture already read (warm), images/s over PNG files read and
  *                  classified 32 at a time.
- * and reports each path's peak resident memory (Linux). --engine PyTorch measures the other engine:
+ * and reports each path's peak resident memory (Linux). A machine's speed drifts from minute to
+ * minute, so the four training paths take turns, --rounds times (3 unless told), and each is reported
+ * by its median: a path is never timed only after another has warmed or cooled the machine.
+ * --engine PyTorch measures the other engine:
  * run it once per engine, one after the other, to compare them.
  *
  * Each model trains with batches of its recipe's size (32 for the tutorial's, 128 for lesson 12's)
@@ -47,7 +50,11 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import lib.AtomicFiles;
 import lib.Augmentation;
@@ -89,6 +96,10 @@ class Bench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "20", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Times each training path N times, taking turns, and reports the median (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
     Path csv;
 
@@ -108,7 +119,9 @@ class Bench implements Callable<Integer> {
             case "step", "epoch", "epoch+augment", "augment", "checkpoint", "predict" -> List.of(pathName);
             default -> throw new lib.BadInputException("--path must be step, epoch, epoch+augment, augment, checkpoint, predict or all, not '" + pathName + "'");
         };
-        if (steps < 1 || warmup < 0) throw new lib.BadInputException("--steps must be at least 1 and --warmup at least 0");
+        if (steps < 1 || warmup < 0 || rounds < 1) {
+            throw new lib.BadInputException("--steps and --rounds must be at least 1 and --warmup at least 0");
+        }
         Engine.getInstance().setRandomSeed(options.seed);
         StringColumn engine = StringColumn.create("engine");
         StringColumn model = StringColumn.create("model");
@@ -117,34 +130,45 @@ class Bench implements Callable<Integer> {
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn batch = DoubleColumn.create("batch_size");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
-        System.out.printf("%s, %d warm-up and %d timed steps a path, %d threads%n",
-                lib.Engines.description(), warmup, steps, lib.Engines.threads());
+        System.out.printf("%s, %d warm-up and %d timed steps a path, %d rounds, %d threads%n",
+                lib.Engines.description(), warmup, steps, rounds, lib.Engines.threads());
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
             batchSize = options.given("--batch-size") ? options.batchSize : run.recipe().batchSize();
-            for (String route : paths) {
-                if (route.equals("predict") && !Files.isDirectory(RunFolder.SHIPPED.resolve(run.name()))) continue; // no model to time
-                resetPeakMemory();
-                double ms = switch (route) {
-                    case "step" -> timeBareStep(run, data);
-                    case "epoch" -> timeEpochPath(run, data, new Transform[0]);
-                    case "checkpoint" -> timeCheckpoint(run);
-                    case "predict" -> timePrediction(run, data);
-                    case "augment" -> timeAugmentation(run, data);
-                    default -> timeEpochPath(run, data, augmentationOf(run));
-                };
+            Map<String, List<Double>> times = new LinkedHashMap<>();
+            Map<String, Double> peaks = new HashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (String route : paths) {
+                    boolean once = route.equals("checkpoint") || route.equals("predict");
+                    if (once && round > 1) continue;
+                    if (route.equals("predict") && !Files.isDirectory(RunFolder.SHIPPED.resolve(run.name()))) continue; // no model to time
+                    resetPeakMemory();
+                    double ms = switch (route) {
+                        case "step" -> timeBareStep(run, data);
+                        case "epoch" -> timeEpochPath(run, data, new Transform[0]);
+                        case "checkpoint" -> timeCheckpoint(run);
+                        case "predict" -> timePrediction(run, data);
+                        case "augment" -> timeAugmentation(run, data);
+                        default -> timeEpochPath(run, data, augmentationOf(run));
+                    };
+                    times.computeIfAbsent(route, r -> new ArrayList<>()).add(ms);
+                    peaks.merge(route, peakMemoryMib(), Math::max);
+                    String unit = route.equals("checkpoint") ? "checkpoint" : route.equals("predict") ? "picture" : route.equals("augment") ? "batch" : "step";
+                    System.out.printf("%-14s %-14s %8.2f ms/%s%s%n", run.name(), route, ms, unit, once ? "" : " (round " + round + " of " + rounds + ")");
+                }
+            }
+            for (Map.Entry<String, List<Double>> timed : times.entrySet()) {
+                String route = timed.getKey();
+                double ms = median(timed.getValue());
                 engine.append(lib.Engines.chosen().name());
                 model.append(run.name());
                 path.append(route);
                 batch.append(batchSize);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
-                boolean checkpoint = route.equals("checkpoint");
-                boolean predict = route.equals("predict");
-                boolean augmentOnly = route.equals("augment");
-                imagesPerSecond.append(checkpoint ? Double.NaN : predict ? Math.round(filesPerSecond) : Math.round(batchSize * 1000 / ms));
-                peakMemory.append(peakMemoryMib());
-                System.out.printf("%-14s %-14s %8.2f ms/%s%n", run.name(), route, ms, checkpoint ? "checkpoint" : predict ? "picture" : augmentOnly ? "batch" : "step");
+                imagesPerSecond.append(route.equals("checkpoint") ? Double.NaN
+                        : route.equals("predict") ? Math.round(filesPerSecond) : Math.round(batchSize * 1000 / ms));
+                peakMemory.append(peaks.get(route));
             }
         }
 
@@ -155,6 +179,13 @@ class Bench implements Callable<Integer> {
             System.out.println("Saved " + csv);
         }
         return 0;
+    }
+
+    /** The middle value of {@code values} (the mean of the two middle ones for an even count). */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     /** The batch size of the model being timed: its recipe's, unless --batch-size was given. */

@@ -12,7 +12,9 @@ import ai.djl.translate.Transform;
 import java.util.Arrays;
 import java.util.Random;
 import lib.Augmentation;
+import lib.Engines;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,33 @@ class AugmentationTest {
     @AfterEach
     void closeManager() {
         manager.close();
+    }
+
+    // ---- the batch handed back to the engine
+
+    @Test
+    void theAugmentedBatchHoldsThePixelsItWasMadeFrom() {
+        float[] pixels = new float[2 * 3 * 4 * 5];
+        Random random = new Random(7);
+        for (int i = 0; i < pixels.length; i++) pixels[i] = random.nextFloat();
+        NDArray images = Engines.images(manager, pixels, new Shape(2, 3, 4, 5));
+        assertEquals(new Shape(2, 3, 4, 5), images.getShape());
+        assertArrayEquals(pixels, images.toFloatArray());
+    }
+
+    @Test
+    void onPyTorchTheAugmentedBatchIsStoredChannelsLast() {
+        Assumptions.assumeTrue(Engines.chosen() == Engines.Name.PyTorch, "a PyTorch layout");
+        NDArray images = Engines.images(manager, new float[2 * 3 * 4 * 5], new Shape(2, 3, 4, 5));
+        assertChannelsLast(images);
+        assertChannelsLast(Augmentation.inOnePass(Augmentation.tutorial(1)).transform(manager.zeros(new Shape(2, 3, 4, 5))));
+    }
+
+    private static void assertChannelsLast(NDArray images) {
+        // PyTorch lends its own memory (tryDirect) only for an array stored in (N, C, H, W) order;
+        // for one stored channels-last it hands out a rearranged copy, so writing there leaves the batch as it was.
+        images.toByteBuffer(true).asFloatBuffer().put(0, 1f);
+        assertEquals(0f, images.toFloatArray()[0], "the batch is stored in (N, C, H, W) order");
     }
 
     // ---- flip

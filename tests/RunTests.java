@@ -121,6 +121,8 @@ public class RunTests {
                 String name = test.getUniqueIdObject().getSegments().get(1).getValue() + " > " + test.getDisplayName();
                 switch (result.getStatus()) {
                     case SUCCESSFUL -> System.out.println("  ok      " + name);
+                    case ABORTED -> System.out.println("  skipped " + name + ": "
+                            + result.getThrowable().map(Throwable::getMessage).orElse("?"));
                     default -> System.out.println("  FAILED  " + name + ": "
                             + result.getThrowable().map(Throwable::toString).orElse("?"));
                 }

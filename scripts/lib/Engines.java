@@ -2,6 +2,9 @@ package lib;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -10,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import lib.mxnet.HybridSequentialBlock;
 import lib.mxnet.MxnetRuntime;
+import lib.pytorch.PytorchImages;
 import lib.pytorch.PytorchRuntime;
 
 /**
@@ -154,6 +158,14 @@ public final class Engines {
      */
     public static SequentialBlock sequential() {
         return chosen() == Name.MXNet && HybridSequentialBlock.enabled() ? new HybridSequentialBlock() : new SequentialBlock();
+    }
+
+    /**
+     * A batch of images from pixels laid out as {@code shape} (N, C, H, W) says, stored the way the
+     * engine trains on it fastest: channels-last on PyTorch ({@link PytorchImages}), as given elsewhere.
+     */
+    public static NDArray images(NDManager manager, float[] pixels, Shape shape) {
+        return chosen() == Name.PyTorch ? PytorchImages.channelsLast(manager, pixels, shape) : manager.create(pixels, shape);
     }
 
     /**
