@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Data augmentation as Keras's preprocessing layers do it: every training batch shows the model
@@ -16,7 +17,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Each transform works on a whole batch, shape (N, C, H, W), pixels in [0, 1]. It draws one
  * random setting per image in Java, from a seeded {@link Random} of its own (so a run can be
- * repeated), and then alters the batch's pixels in a plain Java loop. The images are small: one
+ * repeated), and then alters the batch's pixels in a plain Java loop. Rotations, zooms and contrast
+ * share the batch's images among the cores: the engine waits for the batch meanwhile, so its cores
+ * are free, and as every setting is drawn before, each image comes out the same whichever thread
+ * computes it. The images are small: one
  * pass over a batch's 100,000 numbers costs less than the dozen MXNet calls the same change would
  * take (each call has a fixed cost): the four transforms take a few milliseconds a batch.
  * {@link #inOnePass} chains them so that the batch leaves MXNet once for all four, not once each.
@@ -342,7 +346,7 @@ public final class Augmentation {
         int count = requireOnePerImage(shape, factors.length);
         int channels = (int) shape.get(1);
         int channelSize = (int) (shape.get(2) * shape.get(3));
-        for (int channel = 0; channel < count * channels; channel++) {
+        IntStream.range(0, count * channels).parallel().forEach(channel -> { // each channel of each image on its own
             int start = channel * channelSize, end = start + channelSize;
             double sum = 0;
             for (int p = start; p < end; p++) sum += pixels[p];
@@ -352,7 +356,7 @@ public final class Augmentation {
                 float value = (pixels[p] - mean) * factor + mean;
                 pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
             }
-        }
+        });
         return pixels;
     }
 
@@ -418,13 +422,13 @@ public final class Augmentation {
         int width = (int) shape.get(3);
         int channelSize = height * width;
         float[] out = new float[in.length];
-        for (int i = 0; i < count; i++) {
+        IntStream.range(0, count).parallel().forEach(i -> { // the images shared among the cores
             float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
             float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
             int firstPixel = i * channels * channelSize;
             if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
                 resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
-                continue;
+                return;
             }
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
@@ -446,7 +450,7 @@ public final class Augmentation {
                     }
                 }
             }
-        }
+        });
         return out;
     }
 
