@@ -3,8 +3,9 @@ package lib;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -17,13 +18,11 @@ import java.util.stream.IntStream;
  *
  * <p>Each transform works on a whole batch, shape (N, C, H, W), pixels in [0, 1]. It draws one
  * random setting per image in Java, from a seeded {@link Random} of its own (so a run can be
- * repeated), and then alters the batch's pixels in a plain Java loop. Rotations, zooms and contrast
- * share the batch's images among the cores: the engine waits for the batch meanwhile, so its cores
- * are free, and as every setting is drawn before, each image comes out the same whichever thread
- * computes it. The images are small: one
+ * repeated), and then alters the batch's pixels in a plain Java loop. The images are small: one
  * pass over a batch's 100,000 numbers costs less than the dozen MXNet calls the same change would
- * take (each call has a fixed cost): the four transforms take a few milliseconds a batch.
- * {@link #inOnePass} chains them so that the batch leaves MXNet once for all four, not once each.
+ * take (each call has a fixed cost). {@link #inOnePass} chains the transforms so that the batch
+ * leaves MXNet once for all four, not once each, and each image goes through all four while it is
+ * in the processor's caches, the images shared among the cores (the engine waits meanwhile).
  * The batch goes back in the layout the engine trains on fastest ({@link Engines#images}).
  * The {@code flip}, {@code contrast}, {@code rotate} and {@code zoom} methods do the same with
  * settings you choose, which is what the tests use. The new batch belongs to the old one's manager
@@ -61,9 +60,9 @@ public final class Augmentation {
 
     /**
      * {@code transforms} as one transform that takes the batch's pixels out of MXNet once, lets each
-     * of this class's transforms alter them in turn, and puts the result back once: the same images
-     * as applying them one by one, about a millisecond sooner a CIFAR-10 batch. Other transforms in
-     * the list run as usual, in their place.
+     * of this class's transforms alter them in turn, image by image, and puts the result back once:
+     * the same images as applying them one by one, about a millisecond sooner a CIFAR-10 batch. Other
+     * transforms in the list run as usual, in their place.
      */
     public static Transform inOnePass(Transform... transforms) {
         return new OnePass(transforms.clone());
@@ -80,30 +79,70 @@ public final class Augmentation {
         @Override
         public NDArray transform(NDArray images) {
             NDArray result = images;
-            float[] pixels = null; // the batch while it is out of MXNet
+            List<ImageStep> pending = new ArrayList<>(); // this class's transforms, their settings drawn
             for (Transform step : steps) {
                 if (step instanceof PixelTransform pixelStep) {
-                    if (pixels == null) pixels = result.toFloatArray();
-                    pixels = pixelStep.alter(pixels, result.getShape());
+                    pending.add(pixelStep.draw(result.getShape()));
                 } else {
-                    if (pixels != null) result = Engines.images(result.getManager(), pixels, result.getShape());
-                    pixels = null;
+                    result = applyAll(result, pending);
+                    pending.clear();
                     result = step.transform(result);
                 }
             }
-            return pixels == null ? result : Engines.images(result.getManager(), pixels, result.getShape());
+            return applyAll(result, pending);
+        }
+
+        private static NDArray applyAll(NDArray images, List<ImageStep> steps) {
+            if (steps.isEmpty()) return images;
+            float[] pixels = imageByImage(images.toFloatArray(), imageCount(images.getShape()), steps);
+            return Engines.images(images.getManager(), pixels, images.getShape());
         }
     }
 
     /** A transform that works on a batch's pixels in Java: a float[] laid out as the shape (N, C, H, W) says. */
     private interface PixelTransform extends Transform, EpochDataset.EpochSeeded {
-        /** The altered pixels: {@code pixels} changed in place, or a new array. */
-        float[] alter(float[] pixels, Shape shape);
+        /** This batch's random settings, one per image, drawn from the transform's own generator, ready to apply. */
+        ImageStep draw(Shape shape);
 
         @Override
         default NDArray transform(NDArray images) {
-            return onPixels(images, pixels -> alter(pixels, images.getShape()));
+            return inOnePass(this).transform(images);
         }
+    }
+
+    /** One transform with its settings for a batch, applied an image at a time. */
+    private interface ImageStep {
+        /** Whether it changes the pixels where they are; if not, it writes the new image into another array. */
+        boolean inPlace();
+
+        /** Alters image {@code image} of the batch {@code in}, into {@code out} ({@code in} itself for a step in place). */
+        void apply(float[] in, float[] out, int image);
+    }
+
+    /**
+     * Runs {@code steps} on a batch: each image goes through all of them in turn while it is in the
+     * processor's caches, and the images are shared among the cores (the engine waits for the batch
+     * meanwhile). Each image's settings are drawn before, so every image comes out the same whichever
+     * thread computes it. Returns the array that holds the result: {@code pixels}, or a second array
+     * of its size for steps that write a new image.
+     */
+    private static float[] imageByImage(float[] pixels, int count, List<ImageStep> steps) {
+        long writesNew = steps.stream().filter(step -> !step.inPlace()).count();
+        float[] spare = writesNew == 0 ? pixels : new float[pixels.length];
+        IntStream.range(0, count).parallel().forEach(image -> {
+            float[] in = pixels, out = spare;
+            for (ImageStep step : steps) {
+                if (step.inPlace()) {
+                    step.apply(in, in, image);
+                } else {
+                    step.apply(in, out, image);
+                    float[] swap = in;
+                    in = out;
+                    out = swap;
+                }
+            }
+        });
+        return writesNew % 2 == 0 ? pixels : spare;
     }
 
     /** A pixel transform with a generator of its own, reseeded from its seed and the epoch's number. */
@@ -122,8 +161,10 @@ public final class Augmentation {
         }
     }
 
-    private static NDArray onPixels(NDArray images, UnaryOperator<float[]> change) {
-        return images.getManager().create(change.apply(images.toFloatArray()), images.getShape());
+    /** {@code step} on every image of the batch, with settings you chose. */
+    private static NDArray onPixels(NDArray images, ImageStep step) {
+        float[] pixels = imageByImage(images.toFloatArray(), imageCount(images.getShape()), List.of(step));
+        return images.getManager().create(pixels, images.getShape());
     }
 
     /**
@@ -139,10 +180,10 @@ public final class Augmentation {
         }
 
         @Override
-        public float[] alter(float[] pixels, Shape shape) {
+        public ImageStep draw(Shape shape) {
             boolean[] mirrored = new boolean[imageCount(shape)];
             for (int i = 0; i < mirrored.length; i++) mirrored[i] = random.nextBoolean();
-            return flip(pixels, shape, mirrored);
+            return flip(shape, mirrored);
         }
 
         @Override
@@ -169,13 +210,13 @@ public final class Augmentation {
         /** The setting for a draw in [-1, 1]. */
         abstract float setting(double draw);
 
-        abstract float[] apply(float[] pixels, Shape shape, float[] settings);
+        abstract ImageStep step(Shape shape, float[] settings);
 
         @Override
-        public float[] alter(float[] pixels, Shape shape) {
+        public ImageStep draw(Shape shape) {
             float[] settings = new float[imageCount(shape)];
             for (int i = 0; i < settings.length; i++) settings[i] = setting(2 * random.nextDouble() - 1);
-            return apply(pixels, shape, settings);
+            return step(shape, settings);
         }
 
         @Override
@@ -199,8 +240,8 @@ public final class Augmentation {
         }
 
         @Override
-        float[] apply(float[] pixels, Shape shape, float[] factors) {
-            return contrast(pixels, shape, factors);
+        ImageStep step(Shape shape, float[] factors) {
+            return contrast(shape, factors);
         }
     }
 
@@ -222,8 +263,8 @@ public final class Augmentation {
         }
 
         @Override
-        float[] apply(float[] pixels, Shape shape, float[] degrees) {
-            return rotate(pixels, shape, degrees);
+        ImageStep step(Shape shape, float[] degrees) {
+            return rotate(shape, degrees);
         }
     }
 
@@ -244,8 +285,8 @@ public final class Augmentation {
         }
 
         @Override
-        float[] apply(float[] pixels, Shape shape, float[] factors) {
-            return zoom(pixels, shape, factors);
+        ImageStep step(Shape shape, float[] factors) {
+            return zoom(shape, factors);
         }
     }
 
@@ -264,14 +305,14 @@ public final class Augmentation {
         }
 
         @Override
-        public float[] alter(float[] pixels, Shape shape) {
+        public ImageStep draw(Shape shape) {
             int[] across = new int[imageCount(shape)];
             int[] down = new int[across.length];
             for (int i = 0; i < across.length; i++) {
                 across[i] = random.nextInt(2 * padding + 1) - padding;
                 down[i] = random.nextInt(2 * padding + 1) - padding;
             }
-            return shift(pixels, shape, across, down);
+            return shift(shape, across, down);
         }
 
         @Override
@@ -282,7 +323,7 @@ public final class Augmentation {
 
     /** Moves each image left by {@code across[i]} pixels and up by {@code down[i]} (negative: right, down), the border mirrored. */
     public static NDArray shift(NDArray images, int[] across, int[] down) {
-        return onPixels(images, pixels -> shift(pixels, images.getShape(), across, down));
+        return onPixels(images, shift(images.getShape(), across, down));
     }
 
     /**
@@ -290,38 +331,44 @@ public final class Augmentation {
      * {@link #reflectIntoImage} folds any position: whole pixels, so copied, not interpolated. The
      * same numbers as {@link #resample} with a shift for matrix, row by row instead of pixel by pixel.
      */
-    private static float[] shift(float[] pixels, Shape shape, int[] across, int[] down) {
-        int count = requireOnePerImage(shape, across.length);
+    private static ImageStep shift(Shape shape, int[] across, int[] down) {
+        requireOnePerImage(shape, across.length);
         int channels = (int) shape.get(1);
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
-        float[] out = new float[pixels.length];
-        int[] sourceColumn = new int[width], sourceRow = new int[height];
-        for (int i = 0; i < count; i++) {
-            for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
-            for (int y = 0; y < height; y++) sourceRow[y] = (int) reflectIntoImage(y + down[i], height);
-            for (int channel = 0; channel < channels; channel++) {
-                int plane = (i * channels + channel) * height * width;
-                for (int y = 0; y < height; y++) {
-                    int from = plane + sourceRow[y] * width, to = plane + y * width;
-                    for (int x = 0; x < width; x++) out[to + x] = pixels[from + sourceColumn[x]];
+        return new ImageStep() {
+            @Override
+            public boolean inPlace() {
+                return false;
+            }
+
+            @Override
+            public void apply(float[] in, float[] out, int i) {
+                int[] sourceColumn = new int[width], sourceRow = new int[height];
+                for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
+                for (int y = 0; y < height; y++) sourceRow[y] = (int) reflectIntoImage(y + down[i], height);
+                for (int channel = 0; channel < channels; channel++) {
+                    int plane = (i * channels + channel) * height * width;
+                    for (int y = 0; y < height; y++) {
+                        int from = plane + sourceRow[y] * width, to = plane + y * width;
+                        for (int x = 0; x < width; x++) out[to + x] = in[from + sourceColumn[x]];
+                    }
                 }
             }
-        }
-        return out;
+        };
     }
 
     /** Mirrors left-right the images whose entry in {@code mirrored} is true, and keeps the others. */
     public static NDArray flip(NDArray images, boolean[] mirrored) {
-        return onPixels(images, pixels -> flip(pixels, images.getShape(), mirrored));
+        return onPixels(images, flip(images.getShape(), mirrored));
     }
 
-    private static float[] flip(float[] pixels, Shape shape, boolean[] mirrored) {
+    private static ImageStep flip(Shape shape, boolean[] mirrored) {
         int count = requireOnePerImage(shape, mirrored.length);
         int width = (int) shape.get(3);
         int imageSize = count == 0 ? 0 : Math.toIntExact(shape.size() / count);
-        for (int i = 0; i < count; i++) {
-            if (!mirrored[i]) continue;
+        return inPlace((pixels, i) -> {
+            if (!mirrored[i]) return;
             for (int row = i * imageSize; row < (i + 1) * imageSize; row += width) { // every row of every channel
                 for (int left = row, right = row + width - 1; left < right; left++, right--) {
                     float swap = pixels[left];
@@ -329,8 +376,7 @@ public final class Augmentation {
                     pixels[right] = swap;
                 }
             }
-        }
-        return pixels;
+        });
     }
 
     /**
@@ -339,33 +385,49 @@ public final class Augmentation {
      * past black or white are clipped to [0, 1].
      */
     public static NDArray contrast(NDArray images, float[] factors) {
-        return onPixels(images, pixels -> contrast(pixels, images.getShape(), factors));
+        return onPixels(images, contrast(images.getShape(), factors));
     }
 
-    private static float[] contrast(float[] pixels, Shape shape, float[] factors) {
-        int count = requireOnePerImage(shape, factors.length);
+    private static ImageStep contrast(Shape shape, float[] factors) {
+        requireOnePerImage(shape, factors.length);
         int channels = (int) shape.get(1);
         int channelSize = (int) (shape.get(2) * shape.get(3));
-        IntStream.range(0, count * channels).parallel().forEach(channel -> { // each channel of each image on its own
-            int start = channel * channelSize, end = start + channelSize;
-            double sum = 0;
-            for (int p = start; p < end; p++) sum += pixels[p];
-            float mean = (float) (sum / channelSize);
-            float factor = factors[channel / channels];
-            for (int p = start; p < end; p++) {
-                float value = (pixels[p] - mean) * factor + mean;
-                pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
+        return inPlace((pixels, i) -> {
+            for (int channel = i * channels; channel < (i + 1) * channels; channel++) {
+                int start = channel * channelSize, end = start + channelSize;
+                double sum = 0;
+                for (int p = start; p < end; p++) sum += pixels[p];
+                float mean = (float) (sum / channelSize);
+                float factor = factors[i];
+                for (int p = start; p < end; p++) {
+                    float value = (pixels[p] - mean) * factor + mean;
+                    pixels[p] = value < 0 ? 0 : value > 1 ? 1 : value; // pixels pushed past black or white stop there
+                }
             }
         });
-        return pixels;
+    }
+
+    /** A step that changes image i of the batch where it is. */
+    private static ImageStep inPlace(java.util.function.ObjIntConsumer<float[]> change) {
+        return new ImageStep() {
+            @Override
+            public boolean inPlace() {
+                return true;
+            }
+
+            @Override
+            public void apply(float[] in, float[] out, int image) {
+                change.accept(in, image);
+            }
+        };
     }
 
     /** Turns each image about its centre by its angle in degrees; positive turns counter-clockwise. */
     public static NDArray rotate(NDArray images, float[] degrees) {
-        return onPixels(images, pixels -> rotate(pixels, images.getShape(), degrees));
+        return onPixels(images, rotate(images.getShape(), degrees));
     }
 
-    private static float[] rotate(float[] pixels, Shape shape, float[] degrees) {
+    private static ImageStep rotate(Shape shape, float[] degrees) {
         int count = requireOnePerImage(shape, degrees.length);
         float lastColumn = shape.get(3) - 1;
         float lastRow = shape.get(2) - 1;
@@ -380,7 +442,7 @@ public final class Augmentation {
                 sin, cos, (lastRow - (sin * lastColumn + cos * lastRow)) / 2
             };
         }
-        return resample(pixels, shape, sourceOfPixel);
+        return resample(shape, sourceOfPixel);
     }
 
     /**
@@ -389,10 +451,10 @@ public final class Augmentation {
      * border appears), below 1 zooms in, 1 leaves the image as it is.
      */
     public static NDArray zoom(NDArray images, float[] factors) {
-        return onPixels(images, pixels -> zoom(pixels, images.getShape(), factors));
+        return onPixels(images, zoom(images.getShape(), factors));
     }
 
-    private static float[] zoom(float[] pixels, Shape shape, float[] factors) {
+    private static ImageStep zoom(Shape shape, float[] factors) {
         int count = requireOnePerImage(shape, factors.length);
         float lastColumn = shape.get(3) - 1;
         float lastRow = shape.get(2) - 1;
@@ -404,7 +466,7 @@ public final class Augmentation {
                 0, scale, lastRow / 2 * (1 - scale)
             };
         }
-        return resample(pixels, shape, sourceOfPixel);
+        return resample(shape, sourceOfPixel);
     }
 
     /**
@@ -415,43 +477,48 @@ public final class Augmentation {
      * ImageProjectiveTransform, which reads a position between pixels as a weighted mean of the
      * four pixels around it (bilinear interpolation), as this does.
      */
-    static float[] resample(float[] in, Shape shape, float[][] sourceOfPixel) {
-        int count = sourceOfPixel.length;
+    private static ImageStep resample(Shape shape, float[][] sourceOfPixel) {
         int channels = (int) shape.get(1);
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
         int channelSize = height * width;
-        float[] out = new float[in.length];
-        IntStream.range(0, count).parallel().forEach(i -> { // the images shared among the cores
-            float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
-            float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
-            int firstPixel = i * channels * channelSize;
-            if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
-                resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
-                return;
+        return new ImageStep() {
+            @Override
+            public boolean inPlace() {
+                return false;
             }
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    float sourceX = reflectIntoImage(a * x + b * y + c, width);
-                    float sourceY = reflectIntoImage(d * x + e * y + f, height);
-                    int left = (int) sourceX, top = (int) sourceY; // positions are never negative
-                    float toRight = sourceX - left, down = sourceY - top;
-                    float toLeft = 1 - toRight, up = 1 - down;
-                    // The four pixels around the position, in the first channel; the last row and column have no neighbour.
-                    int topLeft = firstPixel + top * width + left;
-                    int topRight = topLeft + (left + 1 < width ? 1 : 0);
-                    int bottomLeft = topLeft + (top + 1 < height ? width : 0);
-                    int bottomRight = bottomLeft + (topRight - topLeft);
-                    int target = firstPixel + y * width + x;
-                    for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
-                        float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
-                        float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
-                        out[target + channelStart] = up * upper + down * lower;
+
+            @Override
+            public void apply(float[] in, float[] out, int i) {
+                float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
+                float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
+                int firstPixel = i * channels * channelSize;
+                if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
+                    resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
+                    return;
+                }
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        float sourceX = reflectIntoImage(a * x + b * y + c, width);
+                        float sourceY = reflectIntoImage(d * x + e * y + f, height);
+                        int left = (int) sourceX, top = (int) sourceY; // positions are never negative
+                        float toRight = sourceX - left, down = sourceY - top;
+                        float toLeft = 1 - toRight, up = 1 - down;
+                        // The four pixels around the position, in the first channel; the last row and column have no neighbour.
+                        int topLeft = firstPixel + top * width + left;
+                        int topRight = topLeft + (left + 1 < width ? 1 : 0);
+                        int bottomLeft = topLeft + (top + 1 < height ? width : 0);
+                        int bottomRight = bottomLeft + (topRight - topLeft);
+                        int target = firstPixel + y * width + x;
+                        for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
+                            float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
+                            float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
+                            out[target + channelStart] = up * upper + down * lower;
+                        }
                     }
                 }
             }
-        });
-        return out;
+        };
     }
 
     /**
