@@ -262,11 +262,11 @@ class Bench implements Callable<Integer> {
         return run.augment() ? run.augmentation(options.seed) : Augmentation.tutorial(options.seed);
     }
 
-    /** {@link #augmentationOf} the run, alone, on one batch: the work Java does on each training batch. */
+    /** {@link #augmentationOf} the run, alone, on one batch: the work Java does on each training batch, scaling included. */
     private double timeAugmentation(TutorialRun run, DataSplits data) {
-        Transform augmentation = Augmentation.inOnePass(augmentationOf(run));
+        Transform augmentation = Augmentation.scaledInOnePass(augmentationOf(run));
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray batch = data.train().firstBatch(manager, batchSize).get(0);
+            NDArray batch = data.train().storedImages(manager, batchSize);
             long start = 0;
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) start = System.nanoTime();

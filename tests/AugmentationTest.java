@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -349,6 +350,25 @@ class AugmentationTest {
             assertEquals(images.getShape(), actual.getShape());
             assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "batch " + batch);
         }
+    }
+
+    @Test
+    void inOnePassScalesABatchOfBytesAsToTensorDoes() {
+        Random random = new Random(3);
+        byte[] bytes = new byte[6 * 10 * 12 * 3];
+        random.nextBytes(bytes);
+        NDArray images = manager.create(java.nio.ByteBuffer.wrap(bytes), new Shape(6, 10, 12, 3), ai.djl.ndarray.types.DataType.UINT8);
+        Transform[] byTheEngine = Augmentation.tutorial(11);
+        Transform[] inJava = Augmentation.tutorial(11);
+        for (int batch = 0; batch < 2; batch++) {
+            NDArray expected = Augmentation.inOnePass(byTheEngine).transform(new ToTensor().transform(images));
+            NDArray actual = Augmentation.inOnePass(new ToTensor(), inJava[0], inJava[1], inJava[2], inJava[3]).transform(images);
+            assertEquals(new Shape(6, 3, 10, 12), actual.getShape());
+            assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "batch " + batch);
+        }
+        assertArrayEquals(new ToTensor().transform(images).toFloatArray(),
+                Augmentation.inOnePass(new ToTensor(), new Augmentation.RandomCrop(0, 1)).transform(images).toFloatArray(),
+                "scaled and laid out as ToTensor does");
     }
 
     @Test

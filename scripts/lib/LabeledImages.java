@@ -60,7 +60,8 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
     /**
      * A DJL dataset for training: batches of (N, C, H, W) floats in [0, 1] and their labels, the
      * images in a new random order each epoch, {@code augmentation} run on each batch after
-     * scaling. Its draws come from {@code seed} and the epoch's number ({@link EpochDataset#startEpoch}).
+     * scaling (both in one pass, {@link Augmentation#scaledInOnePass}). Its draws come from
+     * {@code seed} and the epoch's number ({@link EpochDataset#startEpoch}).
      */
     public EpochDataset shuffled(NDManager manager, int batchSize, long seed, Transform... augmentation) {
         EpochDataset.Shuffle shuffle = new EpochDataset.Shuffle(seed);
@@ -69,9 +70,9 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
         List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle, engine));
         Pipeline pipeline = new Pipeline(new ToTensor());
         if (augmentation.length > 0) {
-            Transform onePass = Augmentation.inOnePass(augmentation);
-            pipeline.add(onePass);
-            draws.add((EpochDataset.EpochSeeded) onePass);
+            Transform scaledAndAugmented = Augmentation.scaledInOnePass(augmentation);
+            pipeline = new Pipeline(scaledAndAugmented);
+            draws.add((EpochDataset.EpochSeeded) scaledAndAugmented);
         }
         return new EpochDataset(builder(manager, pipeline)
                 .setSampling(new BatchSampler(shuffle, batchSize, false)), draws); // keeps the last, smaller batch, as Keras does
@@ -101,6 +102,13 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
 
     private NDArray bytes(NDManager manager) {
         return manager.create(ByteBuffer.wrap(pixels), new Shape(size(), height, width, channels), DataType.UINT8);
+    }
+
+    /** The first {@code count} images as they are stored: bytes, (N, H, W, C), before any scaling. */
+    public NDArray storedImages(NDManager manager, int count) {
+        int imageSize = height * width * channels;
+        count = Math.min(count, size());
+        return manager.create(ByteBuffer.wrap(pixels, 0, count * imageSize), new Shape(count, height, width, channels), DataType.UINT8);
     }
 
     /** The first batch {@link #toDataset} serves, unshuffled: images and labels, as training sees them. */
