@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
  * Batches of images as PyTorch computes on them fastest on a CPU: channels-last, each pixel's
  * colours side by side in memory, the layout PyTorch's own ToTensor leaves a batch in. A batch made
  * in the usual (N, C, H, W) order trains as correctly but each convolution runs on the slower
- * layout: with the tutorial's augmentation, a CIFAR-10 step took 40% longer.
+ * layout, which made augmented steps much slower (appendix B, "Speed, side by side").
  */
 public final class PytorchImages {
     private PytorchImages() {}
