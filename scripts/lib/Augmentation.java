@@ -8,6 +8,7 @@ import ai.djl.translate.Transform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -160,13 +161,26 @@ public final class Augmentation {
         }
     }
 
-    /** One transform with its settings for a batch, applied an image at a time. */
-    private interface ImageStep {
-        /** Whether it changes the pixels where they are; if not, it writes the new image into another array. */
-        boolean inPlace();
+    /**
+     * One transform with its settings for a batch, applied an image at a time: {@code change} alters
+     * one image of a batch, where it is ({@code inPlace}) or written anew into a second array.
+     */
+    private record ImageStep(boolean inPlace, ImageChange change) {}
 
-        /** Alters image {@code image} of the batch {@code in}, into {@code out} ({@code in} itself for a step in place). */
+    /** Alters image {@code image} of the batch {@code in}, into {@code out} ({@code in} itself for a step in place). */
+    @FunctionalInterface
+    private interface ImageChange {
         void apply(float[] in, float[] out, int image);
+    }
+
+    /** A step that changes image i of the batch where it is. */
+    private static ImageStep inPlace(ObjIntConsumer<float[]> change) {
+        return new ImageStep(true, (in, out, image) -> change.accept(in, image));
+    }
+
+    /** A step that writes each new image into a second array. */
+    private static ImageStep intoNewImage(ImageChange change) {
+        return new ImageStep(false, change);
     }
 
     /**
@@ -183,9 +197,9 @@ public final class Augmentation {
             float[] in = pixels, out = spare;
             for (ImageStep step : steps) {
                 if (step.inPlace()) {
-                    step.apply(in, in, image);
+                    step.change().apply(in, in, image);
                 } else {
-                    step.apply(in, out, image);
+                    step.change().apply(in, out, image);
                     float[] swap = in;
                     in = out;
                     out = swap;
@@ -386,26 +400,18 @@ public final class Augmentation {
         int channels = (int) shape.get(1);
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
-        return new ImageStep() {
-            @Override
-            public boolean inPlace() {
-                return false;
-            }
-
-            @Override
-            public void apply(float[] in, float[] out, int i) {
-                int[] sourceColumn = new int[width], sourceRow = new int[height];
-                for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
-                for (int y = 0; y < height; y++) sourceRow[y] = (int) reflectIntoImage(y + down[i], height);
-                for (int channel = 0; channel < channels; channel++) {
-                    int plane = (i * channels + channel) * height * width;
-                    for (int y = 0; y < height; y++) {
-                        int from = plane + sourceRow[y] * width, to = plane + y * width;
-                        for (int x = 0; x < width; x++) out[to + x] = in[from + sourceColumn[x]];
-                    }
+        return intoNewImage((in, out, i) -> {
+            int[] sourceColumn = new int[width], sourceRow = new int[height];
+            for (int x = 0; x < width; x++) sourceColumn[x] = (int) reflectIntoImage(x + across[i], width);
+            for (int y = 0; y < height; y++) sourceRow[y] = (int) reflectIntoImage(y + down[i], height);
+            for (int channel = 0; channel < channels; channel++) {
+                int plane = (i * channels + channel) * height * width;
+                for (int y = 0; y < height; y++) {
+                    int from = plane + sourceRow[y] * width, to = plane + y * width;
+                    for (int x = 0; x < width; x++) out[to + x] = in[from + sourceColumn[x]];
                 }
             }
-        };
+        });
     }
 
     /** Mirrors left-right the images whose entry in {@code mirrored} is true, and keeps the others. */
@@ -455,21 +461,6 @@ public final class Augmentation {
                 }
             }
         });
-    }
-
-    /** A step that changes image i of the batch where it is. */
-    private static ImageStep inPlace(java.util.function.ObjIntConsumer<float[]> change) {
-        return new ImageStep() {
-            @Override
-            public boolean inPlace() {
-                return true;
-            }
-
-            @Override
-            public void apply(float[] in, float[] out, int image) {
-                change.accept(in, image);
-            }
-        };
     }
 
     /** Turns each image about its centre by its angle in degrees; positive turns counter-clockwise. */
@@ -532,43 +523,35 @@ public final class Augmentation {
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
         int channelSize = height * width;
-        return new ImageStep() {
-            @Override
-            public boolean inPlace() {
-                return false;
+        return intoNewImage((in, out, i) -> {
+            float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
+            float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
+            int firstPixel = i * channels * channelSize;
+            if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
+                resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
+                return;
             }
-
-            @Override
-            public void apply(float[] in, float[] out, int i) {
-                float a = sourceOfPixel[i][0], b = sourceOfPixel[i][1], c = sourceOfPixel[i][2];
-                float d = sourceOfPixel[i][3], e = sourceOfPixel[i][4], f = sourceOfPixel[i][5];
-                int firstPixel = i * channels * channelSize;
-                if (b == 0 && d == 0) { // a zoom: the column read depends on x alone, the row on y alone
-                    resampleRowsAndColumns(in, out, firstPixel, channels, height, width, sourceOfPixel[i]);
-                    return;
-                }
-                for (int y = 0; y < height; y++) {
-                    for (int x = 0; x < width; x++) {
-                        float sourceX = reflectIntoImage(a * x + b * y + c, width);
-                        float sourceY = reflectIntoImage(d * x + e * y + f, height);
-                        int left = (int) sourceX, top = (int) sourceY; // positions are never negative
-                        float toRight = sourceX - left, down = sourceY - top;
-                        float toLeft = 1 - toRight, up = 1 - down;
-                        // The four pixels around the position, in the first channel; the last row and column have no neighbour.
-                        int topLeft = firstPixel + top * width + left;
-                        int topRight = topLeft + (left + 1 < width ? 1 : 0);
-                        int bottomLeft = topLeft + (top + 1 < height ? width : 0);
-                        int bottomRight = bottomLeft + (topRight - topLeft);
-                        int target = firstPixel + y * width + x;
-                        for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
-                            float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
-                            float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
-                            out[target + channelStart] = up * upper + down * lower;
-                        }
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    float sourceX = reflectIntoImage(a * x + b * y + c, width);
+                    float sourceY = reflectIntoImage(d * x + e * y + f, height);
+                    int left = (int) sourceX, top = (int) sourceY; // positions are never negative
+                    float toRight = sourceX - left, down = sourceY - top;
+                    float toLeft = 1 - toRight, up = 1 - down;
+                    // The four pixels around the position, in the first channel; the last row and column have no neighbour.
+                    int topLeft = firstPixel + top * width + left;
+                    int topRight = topLeft + (left + 1 < width ? 1 : 0);
+                    int bottomLeft = topLeft + (top + 1 < height ? width : 0);
+                    int bottomRight = bottomLeft + (topRight - topLeft);
+                    int target = firstPixel + y * width + x;
+                    for (int channelStart = 0; channelStart < channels * channelSize; channelStart += channelSize) {
+                        float upper = toLeft * in[topLeft + channelStart] + toRight * in[topRight + channelStart];
+                        float lower = toLeft * in[bottomLeft + channelStart] + toRight * in[bottomRight + channelStart];
+                        out[target + channelStart] = up * upper + down * lower;
                     }
                 }
             }
-        };
+        });
     }
 
     /**
