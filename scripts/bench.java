@@ -182,7 +182,7 @@ class Bench implements Callable<Integer> {
     }
 
     /** The middle value of {@code values} (the mean of the two middle ones for an even count). */
-    static double median(List<Double> values) {
+    private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;

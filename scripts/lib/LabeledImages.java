@@ -101,7 +101,7 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
     }
 
     private NDArray bytes(NDManager manager) {
-        return manager.create(ByteBuffer.wrap(pixels), new Shape(size(), height, width, channels), DataType.UINT8);
+        return storedImages(manager, size());
     }
 
     /** The first {@code count} images as they are stored: bytes, (N, H, W, C), before any scaling. */
