@@ -48,7 +48,9 @@ class Evaluate implements Callable<Integer> {
             DataSplits data = saved.run().dataset().load(options.dataDir).limit(options.limit());
 
             // 3. Evaluate: one pass over the test set, no training.
-            Evaluation result = Evaluation.of(model, data.test(), options.batchSize, saved.recipe().flipAtTest());
+            Evaluation.Looks looks = saved.recipe().looks();
+            if (looks.count() > 1) System.out.println("Test images with " + looks + " at each (the recipe's), the scores averaged:");
+            Evaluation result = Evaluation.of(model, data.test(), options.batchSize, looks);
             System.out.printf("Test loss: %.4f, test accuracy: %.4f%n", result.loss(), result.accuracy());
             System.out.println(result.perClass().printAll());
             Path file = options.output("evaluate/" + saved.dir().getFileName()).resolve("evaluation.csv");

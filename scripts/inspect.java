@@ -63,7 +63,7 @@ class Inspect implements Callable<Integer> {
         // 2. Every test image's answer
         Evaluation.Answers answers;
         try (Model model = saved.loadModel()) {
-            answers = Evaluation.of(model, test, options.batchSize, saved.recipe().flipAtTest()).answers();
+            answers = Evaluation.of(model, test, options.batchSize, saved.recipe().looks()).answers();
         }
 
         // 3. The confusion matrix: row = true class, column = predicted class

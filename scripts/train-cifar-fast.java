@@ -7,7 +7,8 @@
  * different way to train it, after David Page's "How to train your ResNet" and Keller Jordan's
  * airbench: a small ResNet with batch normalisation, batches of 128, SGD with Nesterov momentum and
  * weight decay, a learning rate that climbs and then falls to zero (one cycle), label smoothing,
- * random crops and flips, and each test image also seen mirrored.
+ * random crops and flips, and each test image seen six times: as it is and shifted a pixel either
+ * way, each also mirrored.
  *
  * Run:    ./jbang train-cifar-fast                        (the recipe as lesson 12 gives it)
  *         ./jbang train-cifar-fast --without schedule     (an ablation: the recipe less one ingredient)
@@ -48,7 +49,7 @@ class TrainCifarFast implements Callable<Integer> {
 
     @Option(names = "--without", paramLabel = "INGREDIENT", split = ",",
             description = "Leave ingredients out of the recipe, to see what each buys: momentum, schedule, label-smoothing,"
-                    + " augmentation, flip-at-test, residual.")
+                    + " augmentation, flip-at-test, shift-at-test, residual.")
     List<String> without;
 
     public static void main(String[] args) {
@@ -81,12 +82,13 @@ class TrainCifarFast implements Callable<Integer> {
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 5. The history, its curves, and the validation images seen twice (as they are and mirrored)
+            // 5. The history, its curves, and the validation images seen six times (shifted, mirrored)
             System.out.println(history);
             folder.drawCurves(history);
-            if (recipe.flipAtTest()) {
-                System.out.println("Validation with each image also seen mirrored:");
-                Evaluation.of(model, data.validation(), options.batchSize, true);
+            Evaluation.Looks looks = recipe.looks();
+            if (looks.count() > 1) {
+                System.out.println("Validation with " + looks + " at each image:");
+                Evaluation.of(model, data.validation(), options.batchSize, looks);
             }
         }
         return 0;

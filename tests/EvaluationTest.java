@@ -1,15 +1,22 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.training.ParameterStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.function.IntBinaryOperator;
 import lib.Evaluation;
 import lib.FashionMnist;
 import lib.LabeledImages;
@@ -124,5 +131,45 @@ class EvaluationTest {
         assertEquals(0.6, table.doubleColumn("precision").get(1));   // 3 of the 5 called B
         assertEquals(0.75, table.doubleColumn("recall").get(1));
         assertEquals(8, table.intColumn("images").get(0));
+    }
+
+    /** A "network" whose ten scores are the pixels of its 1 x 3 x 3 image (and a 10th, 0): what it saw, number by number. */
+    private static Block pixelsAsScores() {
+        return new LambdaBlock(images -> {
+            NDArray flat = images.head().reshape(images.head().getShape().get(0), 9);
+            return new NDList(flat.concat(flat.getManager().zeros(new Shape(flat.getShape().get(0), 1)), 1));
+        }, "pixels");
+    }
+
+    @Test
+    void sixLooksAverageTheImageItsMirrorAndItsOnePixelShiftsEachMirrored() {
+        // Pixel (x, y) of the image is 10 y + x; a shift copies the edge pixel into the uncovered border.
+        float[] pixels = new float[9];
+        for (int y = 0; y < 3; y++) for (int x = 0; x < 3; x++) pixels[y * 3 + x] = 10 * y + x;
+        IntBinaryOperator value = (x, y) -> 10 * Math.max(0, Math.min(2, y)) + Math.max(0, Math.min(2, x));
+        float[] expected = new float[10];
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 3; x++) {
+                float sum = 0;
+                for (int shift : new int[] {0, 1, -1}) {   // as it is, moved up-left, moved down-right
+                    sum += value.applyAsInt(x + shift, y + shift);          // ... and each mirrored:
+                    sum += value.applyAsInt(2 - x + shift, y + shift);
+                }
+                expected[y * 3 + x] = sum / 6;
+            }
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray image = manager.create(pixels, new Shape(1, 1, 3, 3));
+            ParameterStore parameters = new ParameterStore(manager, false);
+            Block network = pixelsAsScores();
+            Evaluation.Looks six = new Evaluation.Looks(true, true);
+            assertEquals(6, six.count());
+            assertArrayEquals(expected, six.scores(network, parameters, image).toFloatArray(), 1e-5f);
+            float[] mirrored = Evaluation.Looks.ONE.scores(network, parameters, image.flip(3)).toFloatArray();
+            float[] two = new Evaluation.Looks(true, false).scores(network, parameters, image).toFloatArray();
+            for (int p = 0; p < 9; p++) assertEquals((pixels[p] + mirrored[p]) / 2, two[p], 1e-5f, "two looks: the image and its mirror");
+            assertArrayEquals(new float[] {0, 1, 2, 10, 11, 12, 20, 21, 22, 0},
+                    Evaluation.Looks.ONE.scores(network, parameters, image).toFloatArray(), "one look: the image as it is");
+        }
     }
 }

@@ -145,6 +145,10 @@ class RecipeTest {
         assertEquals(0, modern.without(List.of("label-smoothing")).labelSmoothing());
         assertEquals(TutorialRun.Augmented.NONE, modern.without(List.of("augmentation")).augmented());
         assertFalse(modern.without(List.of("flip-at-test")).flipAtTest());
+        assertTrue(modern.without(List.of("flip-at-test")).shiftAtTest());
+        assertFalse(modern.without(List.of("shift-at-test")).shiftAtTest());
+        assertEquals(6, modern.looks().count());
+        assertEquals(1, modern.without(List.of("flip-at-test", "shift-at-test")).looks().count());
         assertFalse(modern.without(List.of("residual")).residual());
         assertEquals(modern, modern.without(List.of()));
         assertEquals(modern.batchSize(), modern.without(Recipe.INGREDIENTS).batchSize());

@@ -2,8 +2,8 @@
 //SOURCES ../../scripts/lib/*.java
 
 // Lesson 12's ablation table: for each run folder, its recipe, its last validation accuracy, its
-// test accuracy (evaluated now, as the recipe says: with or without the mirrored second look) and the
-// minutes its epochs took; the whole recipe's run is also scored with one look.
+// test accuracy (evaluated now with the looks its recipe takes at each test image) and the minutes
+// its epochs took; the whole recipe's run is also scored with two looks (no shifts) and with one.
 // Run: ./jbang lessons/examples/Ablation.java OUTPUT-DIR RUN-DIR...
 // Writes OUTPUT-DIR/ablation.csv and OUTPUT-DIR/ablation.png
 
@@ -40,12 +40,15 @@ public class Ablation {
             String name = !saved.run().name().equals("cifar10-fast") ? "tutorial (" + saved.run().name() + ")"
                     : without == null ? "modern recipe" : "without " + String.join(", ", without);
             try (Model model = saved.loadModel()) {
-                // The whole recipe is also scored with one look at each test image: the flip's own row.
-                List<Boolean> looks = !saved.recipe().flipAtTest() ? List.of(false) : without == null ? List.of(true, false) : List.of(true);
-                for (boolean twice : looks) {
-                    run.append(twice || looks.size() == 1 ? name : name + ", one look at test");
+                // The whole recipe is also scored with fewer looks at each test image: the rows of the
+                // shifted looks and of the mirrored ones, which need no training run of their own.
+                Evaluation.Looks recipeLooks = saved.recipe().looks();
+                List<Evaluation.Looks> looks = without != null || recipeLooks.count() == 1 ? List.of(recipeLooks)
+                        : List.of(recipeLooks, new Evaluation.Looks(true, false), Evaluation.Looks.ONE);
+                for (Evaluation.Looks look : looks) {
+                    run.append(look.equals(recipeLooks) ? name : name + ", " + look + " at test");
                     validation.append(history.last("val_accuracy"));
-                    test.append(Evaluation.of(model, testImages, 256, twice).accuracy());
+                    test.append(Evaluation.of(model, testImages, 256, look).accuracy());
                     minutes.append(Math.round(trainingMinutes * 10) / 10.0);
                 }
             }

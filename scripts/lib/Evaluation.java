@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -69,15 +72,52 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
     }
 
     public static Evaluation of(Model model, LabeledImages images, int batchSize) {
-        return of(model, images, batchSize, false);
+        return of(model, images, batchSize, Looks.ONE);
     }
 
     /**
-     * The same; with {@code flipAtTest} (lesson 12's recipe) each image is also shown mirrored and the
-     * two sets of scores are averaged: the network was trained on mirrored images too, and two looks
-     * at a picture err less than one.
+     * How many looks the network takes at each test image, its scores then averaged (lesson 12's
+     * recipe): the image as it is; {@code mirrored}, also its mirror image; {@code shifted}, also the
+     * image moved one pixel up and left and one pixel down and right (the border mirrored), each of
+     * those mirrored too when {@code mirrored}: up to six looks, as Keller Jordan's airbench takes.
+     * The network was trained on mirrored and shifted images, and several looks at a picture err
+     * less than one.
      */
-    public static Evaluation of(Model model, LabeledImages images, int batchSize, boolean flipAtTest) {
+    public record Looks(boolean mirrored, boolean shifted) {
+        public static final Looks ONE = new Looks(false, false);
+
+        public int count() {
+            return (mirrored ? 2 : 1) * (shifted ? 3 : 1);
+        }
+
+        /** The network's scores for {@code images} (N, C, H, W), averaged over the looks. */
+        public NDArray scores(Block network, ParameterStore parameters, NDArray images) {
+            List<NDArray> views = new ArrayList<>(List.of(images));
+            if (shifted) {
+                int[] one = new int[(int) images.getShape().get(0)];
+                Arrays.fill(one, 1);
+                int[] minusOne = Arrays.stream(one).map(x -> -x).toArray();
+                views.add(Augmentation.shift(images, one, one));
+                views.add(Augmentation.shift(images, minusOne, minusOne));
+            }
+            NDArray sum = null;
+            for (NDArray view : views) {
+                for (NDArray look : mirrored ? List.of(view, view.flip(3)) : List.of(view)) { // (N, C, H, W): mirror the width
+                    NDArray scores = network.forward(parameters, new NDList(look), false).head();
+                    sum = sum == null ? scores : sum.add(scores);
+                }
+            }
+            return count() == 1 ? sum : sum.div(count());
+        }
+
+        @Override
+        public String toString() {
+            return count() == 1 ? "one look" : count() + " looks";
+        }
+    }
+
+    /** The same, each image seen with {@code looks} and the scores averaged. */
+    public static Evaluation of(Model model, LabeledImages images, int batchSize, Looks looks) {
         int steps = (images.size() + batchSize - 1) / batchSize;
         List<String> classes = images.classNames();
         int[] seen = new int[classes.size()];
@@ -96,11 +136,7 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
             int step = 0;
             for (Batch batch : images.inOrder(manager, batchSize).getData(manager)) {
                 NDArray labels = batch.getLabels().head();
-                NDArray scores = model.getBlock().forward(parameters, batch.getData(), false).head();
-                if (flipAtTest) {
-                    NDArray mirrored = batch.getData().head().flip(3); // (N, C, H, W): mirror the width
-                    scores = scores.add(model.getBlock().forward(parameters, new NDList(mirrored), false).head()).div(2);
-                }
+                NDArray scores = looks.scores(model.getBlock(), parameters, batch.getData().head());
                 // The loss comes back as the batch's mean: weight it by the batch's size, as Keras does.
                 lossSum += loss.evaluate(new NDList(labels), new NDList(scores)).getFloat() * labels.size();
                 int[] truth = labels.toType(DataType.INT32, false).toIntArray();

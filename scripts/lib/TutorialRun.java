@@ -60,57 +60,58 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
      * How a network is trained: batch size, SGD's learning rate (the peak, with a schedule), momentum
      * (Nesterov's or the plain kind), L2 weight decay, label smoothing, the epochs over which the
      * learning rate climbs before it falls to zero (0: no schedule, a fixed rate), the augmentation,
-     * whether test images are also classified mirrored and the two answers averaged, and whether the
-     * network has its residual connections.
+     * how many looks the network takes at each test image ({@link Evaluation.Looks}: also mirrored,
+     * also shifted), and whether the network has its residual connections.
      */
     public record Recipe(int batchSize, float learningRate, float momentum, boolean nesterov, float weightDecay,
-            float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean residual) {
+            float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean shiftAtTest,
+            boolean residual) {
 
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
-        public static final Recipe TUTORIAL = new Recipe(32, 0.01f, 0, false, 0, 0, 0, Augmented.NONE, false, true);
+        public static final Recipe TUTORIAL = new Recipe(32, 0.01f, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
 
         /**
          * Lesson 12's, after David Page's "How to train your ResNet" and Keller Jordan's airbench:
          * batches of 128, Nesterov momentum 0.9, weight decay 5e-4, label smoothing 0.2, the learning
          * rate up to 0.2 over the first three epochs and down to zero at the run's end, random crops
-         * (4-pixel shifts) and flips, and test images averaged with their mirror images.
+         * (4-pixel shifts) and flips, and six looks at each test image (as it is and shifted a pixel
+         * either way, each also mirrored), their scores averaged.
          */
-        public static final Recipe MODERN = new Recipe(128, 0.2f, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true);
+        public static final Recipe MODERN = new Recipe(128, 0.2f, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true, true);
 
         /** The ingredients --without can take out, one ablation each. */
         public static final List<String> INGREDIENTS =
-                List.of("momentum", "schedule", "label-smoothing", "augmentation", "flip-at-test", "residual");
+                List.of("momentum", "schedule", "label-smoothing", "augmentation", "flip-at-test", "shift-at-test", "residual");
 
         Recipe augmented(Augmented how) {
             return new Recipe(batchSize, learningRate, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, how,
-                    flipAtTest, residual);
+                    flipAtTest, shiftAtTest, residual);
         }
 
         /**
          * This recipe with {@code ingredients} taken out: momentum (plain SGD), schedule (a fixed learning
-         * rate, half the peak: the schedule's mean), label smoothing, augmentation, the flip at test
-         * time, the residual connections.
+         * rate, half the peak: the schedule's mean), label smoothing, augmentation, the mirrored and the
+         * shifted looks at test time, the residual connections.
          */
         public Recipe without(List<String> ingredients) {
-            Recipe recipe = this;
-            for (String ingredient : ingredients == null ? List.<String>of() : ingredients) {
-                Recipe r = recipe;
-                recipe = switch (ingredient) {
-                    case "momentum" -> new Recipe(r.batchSize, r.learningRate, 0, false, r.weightDecay, r.labelSmoothing,
-                            r.warmupEpochs, r.augmented, r.flipAtTest, r.residual);
-                    case "schedule" -> new Recipe(r.batchSize, r.warmupEpochs > 0 ? r.learningRate / 2 : r.learningRate, r.momentum,
-                            r.nesterov, r.weightDecay, r.labelSmoothing, 0, r.augmented, r.flipAtTest, r.residual);
-                    case "label-smoothing" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay, 0,
-                            r.warmupEpochs, r.augmented, r.flipAtTest, r.residual);
-                    case "augmentation" -> r.augmented(Augmented.NONE);
-                    case "flip-at-test" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay,
-                            r.labelSmoothing, r.warmupEpochs, r.augmented, false, r.residual);
-                    case "residual" -> new Recipe(r.batchSize, r.learningRate, r.momentum, r.nesterov, r.weightDecay,
-                            r.labelSmoothing, r.warmupEpochs, r.augmented, r.flipAtTest, false);
-                    default -> throw new BadInputException("--without takes " + String.join(", ", INGREDIENTS) + "; not " + ingredient);
-                };
+            List<String> out = ingredients == null ? List.of() : ingredients;
+            for (String ingredient : out) {
+                if (!INGREDIENTS.contains(ingredient)) {
+                    throw new BadInputException("--without takes " + String.join(", ", INGREDIENTS) + "; not " + ingredient);
+                }
             }
-            return recipe;
+            boolean noSchedule = out.contains("schedule");
+            boolean noMomentum = out.contains("momentum");
+            return new Recipe(batchSize, noSchedule && warmupEpochs > 0 ? learningRate / 2 : learningRate,
+                    noMomentum ? 0 : momentum, nesterov && !noMomentum, weightDecay,
+                    out.contains("label-smoothing") ? 0 : labelSmoothing, noSchedule ? 0 : warmupEpochs,
+                    out.contains("augmentation") ? Augmented.NONE : augmented, flipAtTest && !out.contains("flip-at-test"),
+                    shiftAtTest && !out.contains("shift-at-test"), residual && !out.contains("residual"));
+        }
+
+        /** How many looks at each test image this recipe takes. */
+        public Evaluation.Looks looks() {
+            return new Evaluation.Looks(flipAtTest, shiftAtTest);
         }
     }
 
