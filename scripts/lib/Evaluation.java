@@ -11,8 +11,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -90,24 +88,39 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
             return (mirrored ? 2 : 1) * (shifted ? 3 : 1);
         }
 
-        /** The network's scores for {@code images} (N, C, H, W), averaged over the looks. */
+        /**
+         * The network's scores for {@code images} (N, C, H, W), averaged over the looks. Each look
+         * is made and scored in a manager of its own, closed after it: the layers' outputs of one
+         * look are freed before the next, so six looks take no more memory than one.
+         */
         public NDArray scores(Block network, ParameterStore parameters, NDArray images) {
-            List<NDArray> views = new ArrayList<>(List.of(images));
-            if (shifted) {
-                int[] one = new int[(int) images.getShape().get(0)];
-                Arrays.fill(one, 1);
-                int[] minusOne = Arrays.stream(one).map(x -> -x).toArray();
-                views.add(Augmentation.shift(images, one, one));
-                views.add(Augmentation.shift(images, minusOne, minusOne));
-            }
+            NDManager owner = images.getManager();
             NDArray sum = null;
-            for (NDArray view : views) {
-                for (NDArray look : mirrored ? List.of(view, view.flip(3)) : List.of(view)) { // (N, C, H, W): mirror the width
-                    NDArray scores = network.forward(parameters, new NDList(look), false).head();
-                    sum = sum == null ? scores : sum.add(scores);
+            for (int shift : shifted ? new int[] {0, 1, -1} : new int[] {0}) {
+                for (boolean mirror : mirrored ? new boolean[] {false, true} : new boolean[] {false}) {
+                    try (NDManager look = owner.newSubManager()) {
+                        images.tempAttach(look); // back to its own manager when the look's closes
+                        NDArray view = shift == 0 ? images : movedOnePixel(images, shift > 0);
+                        if (mirror) view = view.flip(3); // (N, C, H, W): mirror the width
+                        NDArray scores = network.forward(parameters, new NDList(view), false).head();
+                        sum = sum == null ? scores : sum.add(scores);
+                        sum.attach(owner);
+                    }
                 }
             }
             return count() == 1 ? sum : sum.div(count());
+        }
+
+        /**
+         * {@code images} (N, C, H, W) moved one pixel up and left ({@code upLeft}) or down and right,
+         * the edge row and column repeated into the border it uncovers (as {@link Augmentation#shift}
+         * fills it), cut and joined in the engine.
+         */
+        static NDArray movedOnePixel(NDArray images, boolean upLeft) {
+            NDArray rows = upLeft ? images.get(":, :, 1:, :").concat(images.get(":, :, -1:, :"), 2)
+                    : images.get(":, :, :1, :").concat(images.get(":, :, :-1, :"), 2);
+            return upLeft ? rows.get(":, :, :, 1:").concat(rows.get(":, :, :, -1:"), 3)
+                    : rows.get(":, :, :, :1").concat(rows.get(":, :, :, :-1"), 3);
         }
 
         @Override
