@@ -125,7 +125,7 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
 
         @Override
         public String toString() {
-            return count() == 1 ? "one look" : count() + " looks";
+            return count() + (count() == 1 ? " look" : " looks");
         }
     }
 
