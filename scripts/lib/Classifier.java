@@ -29,7 +29,9 @@ import java.util.List;
  * </pre>
  * It loads a run folder (the weights its manifest names), and classifies with a DJL
  * {@link Predictor} whose {@link Translator} prepares each picture exactly as the training data
- * was ({@link NetworkInput}) and turns the network's ten scores into probabilities (softmax).
+ * was ({@link NetworkInput}) and turns the network's ten scores into probabilities (softmax). A
+ * model whose recipe takes several looks at each test image ({@link Evaluation.Looks}) takes them at
+ * each picture too, so it answers as {@code evaluate} scores.
  */
 public final class Classifier implements AutoCloseable {
     private final RunFolder.Saved run;
@@ -41,6 +43,8 @@ public final class Classifier implements AutoCloseable {
         this.run = run;
         this.invert = invert;
         this.model = run.loadModel();
+        Evaluation.Looks looks = run.recipe().looks(); // lesson 12's recipe: six looks at each picture
+        if (looks.count() > 1) model.setBlock(looks.around(model.getBlock()));
         this.predictor = model.newPredictor(new PictureTranslator(run.run().dataset(), invert));
     }
 

@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
 import java.io.IOException;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
@@ -109,6 +112,31 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
                 }
             }
             return count() == 1 ? sum : sum.div(count());
+        }
+
+        /**
+         * {@code network} as a block that takes these looks at each batch it is given and returns
+         * the averaged scores: what a DJL {@code Predictor} runs, so a picture is classified as
+         * {@code evaluate} scores it. Its parameters are the network's own.
+         */
+        public Block around(Block network) {
+            Looks looks = this;
+            return new AbstractBlock() {
+                {
+                    addChildBlock("network", network);
+                }
+
+                @Override
+                protected NDList forwardInternal(ParameterStore parameters, NDList inputs, boolean training,
+                        PairList<String, Object> params) {
+                    return new NDList(looks.scores(network, parameters, inputs.head()));
+                }
+
+                @Override
+                public Shape[] getOutputShapes(Shape[] inputShapes) {
+                    return network.getOutputShapes(inputShapes);
+                }
+            };
         }
 
         /**
