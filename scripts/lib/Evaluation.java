@@ -14,6 +14,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.PairList;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -103,7 +104,7 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
                 for (boolean mirror : mirrored ? new boolean[] {false, true} : new boolean[] {false}) {
                     try (NDManager look = owner.newSubManager()) {
                         images.tempAttach(look); // back to its own manager when the look's closes
-                        NDArray view = shift == 0 ? images : movedOnePixel(images, shift > 0);
+                        NDArray view = shift == 0 ? images : movedBy(images, shift);
                         if (mirror) view = view.flip(3); // (N, C, H, W): mirror the width
                         NDArray scores = network.forward(parameters, new NDList(view), false).head();
                         sum = sum == null ? scores : sum.add(scores);
@@ -139,16 +140,11 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
             };
         }
 
-        /**
-         * {@code images} (N, C, H, W) moved one pixel up and left ({@code upLeft}) or down and right,
-         * the edge row and column repeated into the border it uncovers (as {@link Augmentation#shift}
-         * fills it), cut and joined in the engine.
-         */
-        static NDArray movedOnePixel(NDArray images, boolean upLeft) {
-            NDArray rows = upLeft ? images.get(":, :, 1:, :").concat(images.get(":, :, -1:, :"), 2)
-                    : images.get(":, :, :1, :").concat(images.get(":, :, :-1, :"), 2);
-            return upLeft ? rows.get(":, :, :, 1:").concat(rows.get(":, :, :, -1:"), 3)
-                    : rows.get(":, :, :, :1").concat(rows.get(":, :, :, :-1"), 3);
+        /** Every image moved {@code pixels} up and left (negative: down and right), as training's crops move them. */
+        private static NDArray movedBy(NDArray images, int pixels) {
+            int[] each = new int[(int) images.getShape().get(0)];
+            Arrays.fill(each, pixels);
+            return Augmentation.shift(images, each, each);
         }
 
         @Override

@@ -68,13 +68,12 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
         // The engine's own generator (Dropout's masks) is reseeded at each epoch too.
         EpochDataset.EpochSeeded engine = epoch -> ai.djl.engine.Engine.getInstance().setRandomSeed((int) EpochDataset.seedFor(seed, epoch, 2));
         List<EpochDataset.EpochSeeded> draws = new ArrayList<>(List.of(shuffle, engine));
-        Pipeline pipeline = new Pipeline(new ToTensor());
+        Transform scaleAndAugment = new ToTensor();
         if (augmentation.length > 0) {
-            Transform scaledAndAugmented = Augmentation.scaledInOnePass(augmentation);
-            pipeline = new Pipeline(scaledAndAugmented);
-            draws.add((EpochDataset.EpochSeeded) scaledAndAugmented);
+            scaleAndAugment = Augmentation.scaledInOnePass(augmentation);
+            draws.add((EpochDataset.EpochSeeded) scaleAndAugment);
         }
-        return new EpochDataset(builder(manager, pipeline)
+        return new EpochDataset(builder(manager, new Pipeline(scaleAndAugment))
                 .setSampling(new BatchSampler(shuffle, batchSize, false)), draws); // keeps the last, smaller batch, as Keras does
     }
 
