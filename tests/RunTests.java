@@ -51,6 +51,9 @@ public class RunTests {
         if (System.getProperty(ONE_ENGINE) == null) {
             for (lib.Engines.Name engine : lib.Engines.Name.values()) {
                 if (engine == lib.Engines.chosen() || !engine.nativeLibraryPresent()) continue;
+                // This engine's outcome first: the next engine's tests take a process of their own.
+                System.out.println();
+                System.out.println("On " + lib.Engines.chosen() + ": " + summary(counts));
                 long[] more = runOnEngine(engine, args);
                 for (int i = 0; i < counts.length; i++) counts[i] += more[i];
             }
