@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import lib.BadInputException;
 import lib.CommonOptions;
 import lib.Launcher;
+import lib.TrainingOptions;
+import lib.TutorialRun;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -160,5 +163,20 @@ class LauncherTest {
     @Test
     void aStreamPutInPlaceOfStandardOutputIsNoTerminal() {
         assertFalse(lib.Terminal.isInteractive(new PrintStream(new ByteArrayOutputStream())));
+    }
+
+    @Command(name = "tiny-training")
+    static class TinyTraining {
+        @Mixin CommonOptions options;
+        @Mixin TrainingOptions training;
+    }
+
+    @Test
+    void helpQuotesTheRecipesBatchSizeAndLearningRates() {
+        String help = new CommandLine(new TinyTraining()).getUsageMessage().replaceAll("\\s+", " "); // lines wrap anywhere
+        TutorialRun.Recipe modern = TutorialRun.Recipe.MODERN;
+        assertTrue(help.contains("lesson 12's training: " + modern.batchSize() + ","), help);
+        assertTrue(help.contains("lesson 12's peak " + modern.learningRate() + ")"), help);
+        assertTrue(help.contains("the tutorial's " + TutorialRun.Recipe.TUTORIAL.learningRate() + ";"), help);
     }
 }

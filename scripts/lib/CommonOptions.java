@@ -9,11 +9,11 @@ import picocli.CommandLine.Spec;
 public class CommonOptions {
     @Spec(Spec.Target.MIXEE) CommandSpec command;
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Passes over the training data (default: the tutorial's).")
+            description = "Passes over the training data (default: the run's, as its lesson trains it).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "Images per training step (default: ${DEFAULT-VALUE}).")
+            description = "Images per step (default: ${DEFAULT-VALUE}; lesson 12's training: " + TutorialRun.Recipe.MODERN_BATCH_SIZE + ", its recipe's).")
     public int batchSize;
 
     @Option(names = "--limit", paramLabel = "N",

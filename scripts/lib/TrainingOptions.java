@@ -12,7 +12,8 @@ public class TrainingOptions {
     public boolean overwrite;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's 0.01; lesson 12's peak 0.4).")
+            description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's " + TutorialRun.Recipe.TUTORIAL_RATE
+                    + "; lesson 12's peak " + TutorialRun.Recipe.MODERN_PEAK_RATE + ").")
     public Float learningRate;
 
     @Option(names = "--weight-decay", paramLabel = "W",

@@ -67,8 +67,12 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean shiftAtTest,
             boolean residual) {
 
+        /** The tutorial's learning rate and lesson 12's batch size and peak rate, named so the options' help can quote them. */
+        public static final float TUTORIAL_RATE = 0.01f, MODERN_PEAK_RATE = 0.2f;
+        public static final int MODERN_BATCH_SIZE = 128;
+
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
-        public static final Recipe TUTORIAL = new Recipe(32, 0.01f, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
+        public static final Recipe TUTORIAL = new Recipe(32, TUTORIAL_RATE, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
 
         /**
          * Lesson 12's, after David Page's "How to train your ResNet" and Keller Jordan's airbench:
@@ -77,7 +81,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
          * (4-pixel shifts) and flips, and six looks at each test image (as it is and shifted a pixel
          * either way, each also mirrored), their scores averaged.
          */
-        public static final Recipe MODERN = new Recipe(128, 0.2f, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true, true);
+        public static final Recipe MODERN = new Recipe(MODERN_BATCH_SIZE, MODERN_PEAK_RATE, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true, true);
 
         /** The ingredients --without can take out, one ablation each. */
         public static final List<String> INGREDIENTS =
