@@ -33,6 +33,7 @@ import lib.CommonOptions;
 import lib.LabeledImages;
 import lib.Launcher;
 import lib.ModelOption;
+import lib.Models;
 import lib.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,14 +68,16 @@ class Features implements Callable<Integer> {
             List<Pair<String, Block>> layers = model.getBlock().getChildren().stream().toList();
 
             // 2. The first layer's filters: each is 3 x 3 weights per input channel, drawn as a tiny picture
-            NDArray weights = layers.get(0).getValue().getParameters().get("weight").getArray(); // (32, channels, 3, 3)
+            Conv2d first = Models.firstConvolution(model.getBlock());
+            if (first == null) throw new BadInputException(saved.dir(), "its network has no convolution, so no filters to draw");
+            NDArray weights = first.getParameters().get("weight").getArray(); // (filters, channels, 3, 3)
             List<BufferedImage> filters = new ArrayList<>();
             List<String> numbers = new ArrayList<>();
             for (int f = 0; f < weights.getShape().get(0); f++) {
                 filters.add(picture(weights.get(f), true));
                 numbers.add(String.valueOf(f + 1));
             }
-            Path filtersFile = Charts.saveGrid(Charts.imageGrid(filters, numbers, 16), 4, 8, output.resolve("filters.png"));
+            Path filtersFile = Charts.saveGrid(Charts.imageGrid(filters, numbers, 16), (filters.size() + 7) / 8, 8, output.resolve("filters.png"));
 
             // 3. The picture through the network, layer by layer: after each convolution and its ReLU,
             //    the first channels' feature maps, each scaled from its darkest to its brightest value
@@ -85,9 +88,13 @@ class Features implements Callable<Integer> {
             ParameterStore parameters = new ParameterStore(manager, false);
             int rows = 0;
             for (int i = 0; i < layers.size(); i++) {
-                x = layers.get(i).getValue().forward(parameters, x, false);
-                boolean afterConvolution = i > 0 && layers.get(i - 1).getValue() instanceof Conv2d;
-                if (!afterConvolution) continue;
+                Block layer = layers.get(i).getValue();
+                x = layer.forward(parameters, x, false);
+                // A block ends at the ReLU after a convolution (the tutorial's layers), or is one layer
+                // holding its convolutions, normalisation and ReLU (lesson 12's network)
+                boolean endOfBlock = i > 0 && layers.get(i - 1).getValue() instanceof Conv2d
+                        || !(layer instanceof Conv2d) && Models.firstConvolution(layer) != null;
+                if (!endOfBlock) continue;
                 rows++;
                 NDArray maps = x.head().get(0); // (channels, height, width)
                 tiles.add(test.toImage(image));

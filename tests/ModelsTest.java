@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
@@ -119,5 +120,13 @@ class ModelsTest {
             }
             assertEquals(8, weights);
         }
+    }
+
+    @Test
+    void theFirstConvolutionIsFoundInsideNestedBlocksAndDenseNetworksHaveNone() {
+        assertEquals(32, Models.firstConvolution(Models.network(Models.CIFAR10)).getFilters());
+        // Lesson 12's network keeps each convolution inside a block with its normalisation and ReLU.
+        assertEquals(16, Models.firstConvolution(Models.network(Models.CIFAR10_RESNET)).getFilters());
+        assertNull(Models.firstConvolution(Models.network(Models.FASHION_MNIST_DENSE)));
     }
 }

@@ -123,6 +123,16 @@ public final class Models {
                 List.of(new SequentialBlock().add(convolution(filters, false)).add(convolution(filters, false)), Blocks.identityBlock()));
     }
 
+    /** The first convolution in {@code net}, looked for inside nested blocks too; null when it has none. */
+    public static Conv2d firstConvolution(Block net) {
+        if (net instanceof Conv2d convolution) return convolution;
+        for (Pair<String, Block> child : net.getChildren()) {
+            Conv2d found = firstConvolution(child.getValue());
+            if (found != null) return found;
+        }
+        return null;
+    }
+
     /** Keras's default kernel initializer: uniform in +-sqrt(6 / (fan_in + fan_out)). Biases start at 0. */
     public static Initializer glorotUniform() {
         return new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3f);
