@@ -287,4 +287,15 @@ class RunFolderTest {
             assertTrue(model.getBlock().getChildren().values().stream().anyMatch(b -> b instanceof ai.djl.nn.norm.Dropout));
         }
     }
+
+    @Test
+    void dropoutForANetworkWithoutDropoutLayersIsBadInputAndWritesNothing() {
+        for (TutorialRun run : List.of(TutorialRun.FASHION_MNIST_DENSE, TutorialRun.CIFAR10_FAST)) {
+            Options options = new Options();
+            new CommandLine(options).parseArgs("--dropout", "0.3", "--output", out.toString());
+            TestFiles.assertBadInput(() -> RunFolder.forTraining(run, options.common, options.training),
+                    "--dropout: " + run.command(), "without Dropout layers");
+            assertFalse(Files.exists(out));
+        }
+    }
 }

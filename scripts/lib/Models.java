@@ -148,6 +148,11 @@ public final class Models {
         return network(modelName, dropout, true);
     }
 
+    /** Whether {@link #network} puts Dropout layers into the network called {@code modelName}: the tutorial's two CNNs. */
+    public static boolean takesDropout(String modelName) {
+        return modelName.equals(FASHION_MNIST) || modelName.equals(CIFAR10);
+    }
+
     /** The same; {@code residual} false takes the residual blocks out of {@link #CIFAR10_RESNET}. */
     public static SequentialBlock network(String modelName, float dropout, boolean residual) {
         return switch (modelName) {

@@ -76,6 +76,10 @@ public final class RunFolder implements Training.Checkpoints {
         float learningRate = training.learningRate(recipe.learningRate());
         float weightDecay = training.weightDecay(recipe.weightDecay());
         float dropout = training.dropout();
+        if (dropout > 0 && !Models.takesDropout(run.network())) {
+            throw new BadInputException("--dropout: " + run.command() + " trains a network without Dropout layers; the tutorial's CNNs"
+                    + " (train-fashion-mnist, train-cifar) have them");
+        }
         float momentum = training.momentum(recipe.momentum());
         Device[] devices = Engines.devices(training.gpus);
         if (!training.resume && !options.given("--batch-size")) options.batchSize = recipe.batchSize();

@@ -25,7 +25,7 @@ public class TrainingOptions {
     public Float momentum;
 
     @Option(names = "--dropout", paramLabel = "P",
-            description = "Drop this share of the values after each pooling and hidden Dense layer while training (default: 0).")
+            description = "Drop this share of the values after each pooling and hidden Dense layer while training, in the tutorial's CNNs (default: 0).")
     public Float dropout;
 
     @Option(names = "--gpus", paramLabel = "N",
