@@ -78,4 +78,39 @@ class LessonsTest {
         }
         assertTrue(checked >= 12, "only " + checked + " scripts checked");
     }
+
+    /**
+     * Every line of Java that a lesson or the README quotes is in the code as it reads today (indents
+     * aside; a line with "..." stands for what the quote leaves out), so no quote outlives the code.
+     */
+    @Test
+    void everyLineOfJavaALessonQuotesIsInTheCode() throws IOException {
+        StringBuilder code = new StringBuilder();
+        for (Path root : List.of(Path.of("scripts"), Path.of("lessons", "examples"))) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                    for (String line : Files.readAllLines(file)) code.append(line.strip()).append('\n');
+                }
+            }
+        }
+        List<Path> texts = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> files = Files.list(Path.of("lessons"))) {
+            texts.addAll(files.filter(f -> f.toString().endsWith(".md")).sorted().toList());
+        }
+        Pattern javaBlock = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+        List<String> missing = new ArrayList<>();
+        int quoted = 0;
+        for (Path text : texts) {
+            Matcher block = javaBlock.matcher(Files.readString(text));
+            while (block.find()) {
+                for (String line : block.group(1).lines().map(String::strip).toList()) {
+                    if (line.length() < 3 || line.contains("...")) continue; // "}", "{", ");" and left-out parts
+                    quoted++;
+                    if (code.indexOf(line) < 0) missing.add(text + ": " + line);
+                }
+            }
+        }
+        assertTrue(quoted >= 100, "only " + quoted + " lines of Java found in the lessons");
+        assertEquals(List.of(), missing, "lines the lessons quote that the code no longer has");
+    }
 }

@@ -37,7 +37,12 @@ public final class Models {
      * and 128 filters, Flatten(), Dense(64, activation="relu"), Dense(10). 167,114 parameters.
      */
     public static SequentialBlock fashionMnistCnn() {
-        return convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, 0);
+        return fashionMnistCnn(0);
+    }
+
+    /** The same with {@code Dropout(rate)} after each pooling and the hidden Dense layer (0: none). */
+    public static SequentialBlock fashionMnistCnn(float dropout) {
+        return convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, dropout);
     }
 
     /**
@@ -148,20 +153,20 @@ public final class Models {
         return network(modelName, dropout, true);
     }
 
-    /** Whether {@link #network} puts Dropout layers into the network called {@code modelName}: the tutorial's two CNNs. */
-    public static boolean takesDropout(String modelName) {
-        return modelName.equals(FASHION_MNIST) || modelName.equals(CIFAR10);
-    }
-
     /** The same; {@code residual} false takes the residual blocks out of {@link #CIFAR10_RESNET}. */
     public static SequentialBlock network(String modelName, float dropout, boolean residual) {
         return switch (modelName) {
-            case FASHION_MNIST -> convolutionsThenDense(new int[] {32, 64, 128}, new int[] {64}, dropout);
+            case FASHION_MNIST -> fashionMnistCnn(dropout);
             case CIFAR10 -> cifarCnn(dropout);
             case FASHION_MNIST_DENSE -> fashionMnistDense();
             case CIFAR10_RESNET -> cifarResNet(residual);
             default -> throw new IllegalArgumentException("no network is called " + modelName);
         };
+    }
+
+    /** Whether {@link #network} puts Dropout layers into the network called {@code modelName}: the tutorial's two CNNs. */
+    public static boolean takesDropout(String modelName) {
+        return modelName.equals(FASHION_MNIST) || modelName.equals(CIFAR10);
     }
 
     /** The tutorial's model called {@code name}, initialised for images of {@code imageShape}. */
