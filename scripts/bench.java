@@ -4,7 +4,7 @@
 
 /*
  * How fast does training run here? For each tutorial model and lesson 12's, after a warm-up, times
- * training steps on three paths:
+ * training steps on three paths, and three other jobs beside them:
  *   step           the bare step (forward, loss, backward, SGD update) on one batch kept in memory;
  *   epoch          the path a training script takes: shuffled batches from the dataset, scaling,
  *                  loss/accuracy bookkeeping and progress listeners;
@@ -13,9 +13,9 @@
  *   augment        not a step: the augmentation alone, ms for one batch, to set against a step;
  *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
  *                  folder, to set against the seconds of an epoch (at most 20 timed);
- *   predict        not a step: classifying with the model in models/ as the classify script does,
- *                  ms for one picture already read (warm), images/s over PNG files read and
- *                  classified 32 at a time.
+ *   predict        not a step: classifying with the model in models/ as the classify script does
+ *                  (the tutorial's two models; lesson 12's has none there), ms for one picture
+ *                  already read (warm), images/s over PNG files read and classified 32 at a time.
  * and reports each path's peak resident memory (Linux). A machine's speed drifts from minute to
  * minute, so the four training paths take turns, --rounds times (3 unless told), and each is reported
  * by its median: a path is never timed only after another has warmed or cooled the machine.
@@ -78,7 +78,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Times training steps of both tutorial models and prints ms/step, images/s and peak memory.")
+        description = "Times training steps of the tutorial's two models and lesson 12's and prints ms/step, images/s and peak memory.")
 class Bench implements Callable<Integer> {
     @Mixin CommonOptions options;
 

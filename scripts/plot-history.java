@@ -10,8 +10,8 @@
  * Run:    ./jbang plot-history output/fashion-mnist/history.csv
  *         ./jbang plot-history output/cifar10/history.csv output/cifar10-augmented/history.csv \
  *             --names "no augmentation,augmentation"
- * Writes: accuracy.png and loss.png beside the CSV for one run; comparison.png for several
- *         (into --output DIR when given).
+ * Writes: accuracy.png and loss.png beside the CSV for one run; comparison.png beside the first
+ *         CSV for several (into --output DIR when given).
  */
 
 import java.nio.file.Path;

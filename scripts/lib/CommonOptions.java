@@ -25,7 +25,7 @@ public class CommonOptions {
     public Path dataDir;
 
     @Option(names = "--output", paramLabel = "DIR",
-            description = "Folder for the figures, history and model (default: output/<run name>).")
+            description = "Folder for what the script writes (default: one under output/, named after the run or the model it reads).")
     public Path output;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",

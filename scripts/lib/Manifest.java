@@ -80,7 +80,7 @@ public record Manifest(int format, String run, String network, int epochsDone, i
     public static Manifest read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException(dir, "holds no run (no " + FILE + "); train one first, or pass the --output folder of a training run");
+            throw new BadInputException(dir, "holds no run (no " + FILE + "); train one first, or name the folder a training run wrote (its --output)");
         }
         Manifest manifest;
         try {

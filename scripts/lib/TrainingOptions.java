@@ -13,11 +13,11 @@ public class TrainingOptions {
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's " + TutorialRun.Recipe.TUTORIAL_RATE
-                    + "; lesson 12's peak " + TutorialRun.Recipe.MODERN_PEAK_RATE + ").")
+                    + "; lesson 12's peak " + TutorialRun.Recipe.MODERN_PEAK_RATE + ", the fixed rate half of it with --without schedule).")
     public Float learningRate;
 
     @Option(names = "--weight-decay", paramLabel = "W",
-            description = "L2 weight decay: each step also shrinks every weight by W times itself (default: the run's, 0 for the tutorial's).")
+            description = "L2 weight decay: each step also shrinks every weight by the learning rate times W times itself (default: the run's, 0 for the tutorial's).")
     public Float weightDecay;
 
     @Option(names = "--momentum", paramLabel = "M",
