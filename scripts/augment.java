@@ -90,7 +90,6 @@ class Augment implements Callable<Integer> {
             List<XYChart> grid = Charts.imageGrid(pictures, captions, 4);
             Path file = Charts.saveGrid(grid, 2, 5, options.output("cifar10").resolve("augmented.png"));
             System.out.println("Saved " + file);
-            Charts.show(options.show, grid, 2, 5);
         }
         return 0;
     }

@@ -63,7 +63,6 @@ class LoadFashionMnist implements Callable<Integer> {
         List<XYChart> samples = Charts.samples(data.train(), 12, 4);
         Path file = Charts.saveGrid(samples, 3, 4, options.output("fashion-mnist").resolve("samples.png"));
         System.out.println("Saved " + file);
-        Charts.show(options.show, samples, 3, 4);
         return 0;
     }
 }

@@ -61,15 +61,11 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
         // 2. One run: accuracy and loss curves. Several: one column a run, on shared scales.
         Path besideFirst = files.get(0).getParent() != null ? files.get(0).getParent() : Path.of(".");
         Path output = options.output == null ? besideFirst : options.output("");
-        List<XYChart> charts;
         if (histories.size() == 1) {
             Charts.saveCurves(histories.get(0), titles.get(0), output).forEach(file -> System.out.println("Saved " + file));
-            charts = List.of(Charts.curves(histories.get(0), "accuracy", titles.get(0)), Charts.curves(histories.get(0), "loss", titles.get(0)));
-            Charts.show(options.show, charts, 1, 2);
         } else {
-            charts = Charts.comparison(histories, titles);
+            List<XYChart> charts = Charts.comparison(histories, titles);
             System.out.println("Saved " + Charts.saveGrid(charts, 2, histories.size(), output.resolve("comparison.png")));
-            Charts.show(options.show, charts, 2, histories.size());
         }
         return 0;
     }

@@ -1,20 +1,25 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.GraphicsEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lib.BadInputException;
+import lib.Charts;
 import lib.CommonOptions;
 import lib.Launcher;
 import lib.TrainingOptions;
 import lib.TutorialRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,11 +30,13 @@ class LauncherTest {
         @Mixin CommonOptions options;
         RuntimeException failure;
         boolean called;
+        Path figure; // a figure to draw, if any
 
         @Override
         public Integer call() {
             called = true;
             if (failure != null) throw failure;
+            if (figure != null) Charts.save(Charts.bars("tiny", List.of("a run"), List.of(0.5), "accuracy", "0.00"), figure);
             return 0;
         }
     }
@@ -178,5 +185,20 @@ class LauncherTest {
         assertTrue(help.contains("lesson 12's training: " + modern.batchSize() + ","), help);
         assertTrue(help.contains("lesson 12's peak " + modern.learningRate() + ","), help);
         assertTrue(help.contains("the tutorial's " + TutorialRun.Recipe.TUTORIAL.learningRate() + ";"), help);
+    }
+
+    @Test
+    void showOpensTheFiguresDrawnWhenTheScriptEndsOrSaysThereIsNoDisplay(@TempDir Path dir) {
+        assumeTrue(GraphicsEnvironment.isHeadless(), "with a display, --show would open a window");
+        Tiny drawing = new Tiny();
+        drawing.figure = dir.resolve("curves.png");
+        assertEquals(0, run(drawing, "--show"));
+        assertTrue(Charts.written().contains(drawing.figure));
+        assertEquals(List.of("--show: no display here, so only the PNG files were written"), errLines());
+        err.getBuffer().setLength(0);
+        Tiny notShowing = new Tiny();
+        notShowing.figure = dir.resolve("again.png");
+        assertEquals(0, run(notShowing));
+        assertEquals("", err.toString());
     }
 }

@@ -11,8 +11,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import javax.swing.ImageIcon;
 import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JScrollPane;
+import javax.swing.JTabbedPane;
 import org.knowm.xchart.AnnotationImage;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -21,7 +26,6 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.SwingWrapper;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -159,7 +163,7 @@ public final class Charts {
     }
 
     public static Path save(Chart<?, ?> chart, Path file) {
-        return AtomicFiles.write(file, temporary -> ChartEncoder.saveChart(chart, temporary.toString(), "png"));
+        return written(AtomicFiles.write(file, temporary -> ChartEncoder.saveChart(chart, temporary.toString(), "png")));
     }
 
     /** A picture's most likely classes as bars of probability, 0 to 1, named in the legend. */
@@ -261,24 +265,44 @@ public final class Charts {
             x += size + 40;
         }
         g.dispose();
-        return AtomicFiles.write(file, temporary -> javax.imageio.ImageIO.write(picture, "png", temporary.toFile()));
+        return written(AtomicFiles.write(file, temporary -> javax.imageio.ImageIO.write(picture, "png", temporary.toFile())));
     }
 
     /** Saves {@code charts} tiled row by row in a grid of {@code rows} x {@code columns}, as one PNG. */
     public static Path saveGrid(List<? extends Chart<?, ?>> charts, int rows, int columns, Path file) {
-        return AtomicFiles.write(file, temporary -> BitmapEncoder.saveBitmap(charts, rows, columns, temporary.toString(), BitmapFormat.PNG));
+        return written(AtomicFiles.write(file, temporary -> BitmapEncoder.saveBitmap(charts, rows, columns, temporary.toString(), BitmapFormat.PNG)));
     }
 
-    /** With {@code --show} and a display: opens the charts in a window and waits until it is closed. */
-    public static void show(boolean requested, List<XYChart> charts, int rows, int columns) {
-        if (!requested) return;
+    /** The figures this program has written, in order: what {@code --show} opens when the script ends. */
+    private static final List<Path> WRITTEN = new CopyOnWriteArrayList<>();
+
+    private static Path written(Path file) {
+        WRITTEN.add(file);
+        return file;
+    }
+
+    /** The figures written so far. */
+    public static List<Path> written() {
+        return List.copyOf(WRITTEN);
+    }
+
+    /**
+     * {@code --show}: opens the figures the script wrote in one window, a tab each, and waits until it
+     * is closed. Without a display it says so in one line; a script that drew nothing opens nothing.
+     */
+    public static void showWritten(java.io.PrintWriter err) {
+        if (WRITTEN.isEmpty()) return;
         if (GraphicsEnvironment.isHeadless()) {
-            System.err.println("--show: no display here, so only the PNG files were written");
+            err.println("--show: no display here, so only the PNG files were written");
             return;
         }
         CountDownLatch closed = new CountDownLatch(1);
-        JFrame frame = new SwingWrapper<>(charts, rows, columns).displayChartMatrix();
         javax.swing.SwingUtilities.invokeLater(() -> {
+            JTabbedPane tabs = new JTabbedPane();
+            for (Path file : WRITTEN) {
+                tabs.addTab(file.getFileName().toString(), new JScrollPane(new JLabel(new ImageIcon(file.toString()))));
+            }
+            JFrame frame = new JFrame(WRITTEN.size() == 1 ? WRITTEN.get(0).toString() : WRITTEN.get(0).getParent().toString());
             frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
             frame.addWindowListener(new WindowAdapter() {
                 @Override
@@ -286,6 +310,9 @@ public final class Charts {
                     closed.countDown();
                 }
             });
+            frame.add(tabs);
+            frame.pack();
+            frame.setVisible(true);
         });
         try {
             closed.await();

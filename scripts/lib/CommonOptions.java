@@ -32,7 +32,7 @@ public class CommonOptions {
             description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
     public int seed;
 
-    @Option(names = "--show", description = "Also open the figures in a window when a display exists.")
+    @Option(names = "--show", description = "When the script ends, also open the figures it drew in a window, when a display exists.")
     public boolean show;
 
     @Option(names = "--threads", paramLabel = "N",

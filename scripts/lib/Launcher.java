@@ -51,7 +51,9 @@ public final class Launcher {
                             return 2;
                         }
                     }
-                    return new CommandLine.RunLast().execute(parsed);
+                    int code = new CommandLine.RunLast().execute(parsed);
+                    if (code == 0 && options != null && options.show) Charts.showWritten(parsed.commandSpec().commandLine().getErr());
+                    return code;
                 });
         return commandLine.execute(args);
     }
