@@ -50,6 +50,7 @@ public final class Engines {
 
     private static Name chosen;
     private static int threads;
+    private static boolean engineRequested, threadsRequested;
 
     /**
      * Chooses the engine and sets it up for this machine before it loads: {@code requested} (from
@@ -60,6 +61,8 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
         Name engine = choose(requested);
         threads = threadCount != null ? threadCount : threadsFromEnvironment();
+        engineRequested = requested != null;
+        threadsRequested = threadCount != null;
         switch (engine) {
             case MXNet -> MxnetRuntime.prepare(threadCount);
             case PyTorch -> PytorchRuntime.prepare(threads);
@@ -137,6 +140,15 @@ public final class Engines {
     public static Name chosen() {
         prepareOnce();
         return chosen;
+    }
+
+    /**
+     * The options that chose this engine and thread count ("--engine PyTorch --threads 1"; "" for the
+     * defaults), for a command that must go on the way this one ran.
+     */
+    public static String chosenOptions() {
+        prepareOnce();
+        return (engineRequested ? " --engine " + chosen : "") + (threadsRequested ? " --threads " + threads : "");
     }
 
     /** The number of threads the engine computes with. */

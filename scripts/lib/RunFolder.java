@@ -152,7 +152,7 @@ public final class RunFolder implements Training.Checkpoints {
         removeLeftovers(dir, manifest);
         requireWritable(dir);
         if (Engines.threads() != manifest.threads()) {
-            System.out.println("Note: this run was trained with " + manifest.threads() + " threads and goes on with " + Engines.threads()
+            System.out.println("Note: this run was trained with " + threadCount(manifest.threads()) + " and goes on with " + Engines.threads()
                     + " (--threads): the weights will differ in the last digits from a run that never stopped.");
         }
         String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
@@ -302,6 +302,10 @@ public final class RunFolder implements Training.Checkpoints {
         }
     }
 
+    private static String threadCount(int threads) {
+        return threads == 1 ? "1 thread" : threads + " threads";
+    }
+
     private void reportIfStopped() {
         if (!training || isComplete()) return;
         String folder = dir.toString();
@@ -310,7 +314,7 @@ public final class RunFolder implements Training.Checkpoints {
             System.err.println("\nStopped before the first epoch ended: nothing was saved in " + folder + ".");
         } else {
             System.err.println("\nStopped after epoch " + epochsDone + " of " + epochs + ": the checkpoint in " + folder
-                    + " holds it. Resume with: ./jbang " + run.command() + " --resume --output " + folder);
+                    + " holds it. Resume with: ./jbang " + run.command() + " --resume --output " + folder + Engines.chosenOptions());
         }
     }
 
