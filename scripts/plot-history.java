@@ -10,8 +10,8 @@
  * Run:    ./jbang plot-history output/fashion-mnist/history.csv
  *         ./jbang plot-history output/cifar10/history.csv output/cifar10-augmented/history.csv \
  *             --names "no augmentation,augmentation"
- * Writes: accuracy.png and loss.png beside the CSV for one run; comparison.png beside the first
- *         CSV for several (into --output DIR when given).
+ * Writes: output/plot-history/<the first CSV's folder name>/: accuracy.png and loss.png for one run,
+ *         comparison.png for several (into --output DIR when given)
  */
 
 import java.nio.file.Path;
@@ -46,6 +46,11 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
 
     @Override
     public Integer call() {
+        List<String> titles = names != null ? names : files.stream().map(PlotHistory::runName).toList();
+        if (titles.size() != files.size()) {
+            throw new BadInputException("--names gives " + titles.size() + " names for " + files.size() + " history files");
+        }
+
         // 1. Read each history and print it.
         List<History> histories = new ArrayList<>();
         for (Path file : files) {
@@ -53,14 +58,10 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
             System.out.println(file + System.lineSeparator() + history);
             histories.add(history);
         }
-        List<String> titles = names != null ? names : files.stream().map(PlotHistory::runName).toList();
-        if (titles.size() != files.size()) {
-            throw new BadInputException("--names gives " + titles.size() + " names for " + files.size() + " history files");
-        }
 
         // 2. One run: accuracy and loss curves. Several: one column a run, on shared scales.
-        Path besideFirst = files.get(0).getParent() != null ? files.get(0).getParent() : Path.of(".");
-        Path output = options.output == null ? besideFirst : options.output("");
+        //    (Into output/, never beside the CSV: that may be the course's models/ or lessons/ folder.)
+        Path output = options.output("plot-history/" + runName(files.get(0)));
         if (histories.size() == 1) {
             Charts.saveCurves(histories.get(0), titles.get(0), output).forEach(file -> System.out.println("Saved " + file));
         } else {

@@ -114,4 +114,12 @@ class HistoryTest {
         Path file = dir.resolve("nope.csv");
         TestFiles.assertBadInput(() -> History.readCsv(file), file, "no such file");
     }
+
+    @Test
+    void aFolderOrATextThatIsNoCsvIsOneLineNamingIt() throws IOException {
+        TestFiles.assertBadInput(() -> History.readCsv(dir), dir, "is a folder");
+        Path text = Files.writeString(dir.resolve("README.md"), "# A title\n\nSome words, then more words, with Python and Keras*: etc\nand a line\n");
+        String message = TestFiles.assertBadInput(() -> History.readCsv(text), text, "not a history CSV file", "epoch,loss");
+        assertFalse(message.contains("Exception"), message);
+    }
 }

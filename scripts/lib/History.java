@@ -69,12 +69,13 @@ public final class History {
 
     /** Reads a history CSV, as written by {@link #writeCsv}. */
     public static History readCsv(Path file) {
+        if (Files.isDirectory(file)) throw new BadInputException(file, "is a folder; name the history.csv file in it");
         if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such file");
         Table read;
         try {
             read = Table.read().csv(file.toFile());
-        } catch (RuntimeException e) {
-            throw new BadInputException(file, "not a readable CSV file (" + e.getMessage() + ")");
+        } catch (RuntimeException e) { // the reader's own message names its internals, not the file's problem
+            throw new BadInputException(file, "not a history CSV file: it should begin with the line " + String.join(",", COLUMNS));
         }
         // Before the column checks: Tablesaw reads a header-only file as a table without columns.
         if (read.rowCount() == 0) throw new BadInputException(file, "has no rows");
