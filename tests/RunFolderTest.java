@@ -102,6 +102,21 @@ class RunFolderTest {
         assertEquals("fashion-mnist-cnn-0003.params", manifest.weights());
     }
 
+    @Test
+    void aResumedRunRecordsTheEngineAndThreadsOfItsLatestEpoch() throws IOException {
+        train("--epochs", "1");
+        Path file = out.resolve(Manifest.FILE);
+        Manifest current = Manifest.read(out);
+        // As if epoch 1 had been trained elsewhere: on another engine, with other threads.
+        Files.writeString(file, Files.readString(file).replace(current.versions().get("engine"), "PyTorch 2.7.1")
+                .replace("\"threads\": " + current.threads(), "\"threads\": 7"));
+        assertEquals("PyTorch 2.7.1", Manifest.read(out).versions().get("engine"));
+        train("--resume", "--epochs", "2");
+        Manifest resumed = Manifest.read(out);
+        assertEquals(current.versions().get("engine"), resumed.versions().get("engine"), "the engine epoch 2 ran on");
+        assertEquals(current.threads(), resumed.threads(), "the threads epoch 2 ran with");
+    }
+
     private static List<String> withoutSeconds(String csv) {
         return csv.lines().map(line -> line.substring(0, line.lastIndexOf(','))).toList();
     }

@@ -66,6 +66,13 @@ public record Manifest(int format, String run, String network, int epochsDone, i
                 velocitiesSha256, versions, updated);
     }
 
+    /** The threads and versions (engine, DJL, Java) the latest epoch was trained with: a resumed run may differ. */
+    public Manifest withRuntime(int threads, Map<String, String> versions) {
+        return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
+                learningRate, weightDecay, dropout, momentum, without, dataSource, dataChecksum, weights, weightsSha256, velocities,
+                velocitiesSha256, versions, updated);
+    }
+
     public Manifest withData(String dataSource, String dataChecksum) {
         return new Manifest(format, run, network, epochsDone, epochsPlanned, seed, batchSize, threads, limit, augment,
                 learningRate, weightDecay, dropout, momentum, without, dataSource, dataChecksum, weights, weightsSha256, velocities,

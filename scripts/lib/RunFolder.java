@@ -285,7 +285,7 @@ public final class RunFolder implements Training.Checkpoints {
         }
         history.writeCsv(dir.resolve(HISTORY));
         manifest = manifest.withProgress(epoch, epochs, weights, sha256(dir.resolve(weights)),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).withRuntime(Engines.threads(), versions());
         manifest.write(dir);
         epochsDone = epoch;
         removeLeftovers(dir, manifest);
