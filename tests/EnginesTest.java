@@ -83,4 +83,15 @@ class EnginesTest {
             assertTrue(tooMany.contains("sees only " + gpus), tooMany);
         }
     }
+
+    @Test
+    void djlDefaultEngineSpeltOtherwiseThanDjlSpellsItIsOneLineGivingTheSpelling() {
+        String message = TestFiles.assertBadInput(() -> Engines.requireDjlSpelling("pytorch"), "DJL_DEFAULT_ENGINE=PyTorch");
+        assertTrue(message.startsWith("DJL_DEFAULT_ENGINE=pytorch"), message);
+        TestFiles.assertBadInput(() -> Engines.requireDjlSpelling("mxnet"), "DJL_DEFAULT_ENGINE=MXNet");
+        Engines.requireDjlSpelling("PyTorch");
+        Engines.requireDjlSpelling("MXNet");
+        Engines.requireDjlSpelling(null);
+        Engines.requireDjlSpelling("Caffe"); // no engine of the course: said where the engine is chosen
+    }
 }

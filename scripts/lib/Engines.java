@@ -63,12 +63,13 @@ public final class Engines {
         threads = threadCount != null ? threadCount : threadsFromEnvironment();
         engineRequested = requested != null;
         threadsRequested = threadCount != null;
+        // DJL reads this, spelt as it spells the engine, when the engine first starts (below) and each
+        // time a model or an array asks for the default engine.
+        System.setProperty("ai.djl.default_engine", engine.name());
         switch (engine) {
             case MXNet -> MxnetRuntime.prepare(threadCount);
             case PyTorch -> PytorchRuntime.prepare(threads);
         }
-        // DJL reads this each time a model or an array asks for the default engine.
-        System.setProperty("ai.djl.default_engine", engine.name());
         chosen = engine;
     }
 
@@ -82,9 +83,23 @@ public final class Engines {
             requested = System.getenv("DJL_DEFAULT_ENGINE");
             source = "DJL_DEFAULT_ENGINE";
         }
+        requireDjlSpelling(System.getenv("DJL_DEFAULT_ENGINE"));
         EnumSet<Name> present = EnumSet.noneOf(Name.class);
         for (Name name : Name.values()) if (name.nativeLibraryPresent()) present.add(name);
         return choose(requested, source, platform(), MxnetRuntime.platformSupported(), present);
+    }
+
+    /**
+     * DJL reads {@code DJL_DEFAULT_ENGINE} itself, ahead of the course's own setting, and knows the
+     * engines only as it spells them: "pytorch" would fail deep inside DJL. ({@code ./jbang} mends
+     * the spelling before Java starts.)
+     */
+    public static void requireDjlSpelling(String environment) {
+        Name named = environment == null ? null : Name.parse(environment);
+        if (named != null && !named.name().equals(environment)) {
+            throw new BadInputException("DJL_DEFAULT_ENGINE=" + environment + ": DJL knows the engine only as it spells it: "
+                    + "DJL_DEFAULT_ENGINE=" + named.name());
+        }
     }
 
     /**
