@@ -9,6 +9,7 @@ package lib;
 // PyTorch's with -Dcnn-lessons.native=ai.djl.pytorch:pytorch-native-cpu:2.7.1 and names the platform
 // DJL's way with -Dcnn-lessons.platform (linux-x86_64, linux-aarch64, osx-aarch64, win-x86_64).
 
+//JAVA 17+
 //SOURCES mxnet/*.java
 //SOURCES pytorch/*.java
 //DEPS ${cnn-lessons.native:ai.djl.mxnet:mxnet-native-mkl:1.9.1}:${cnn-lessons.platform,os.detected.classifier}
