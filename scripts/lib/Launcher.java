@@ -1,9 +1,11 @@
 package lib;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Starts a script: parses its options, sets the engine up for this machine ({@link Engines}), runs it,
@@ -60,7 +62,10 @@ public final class Launcher {
 
     private static int reportBadOption(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("error: " + e.getMessage() + " (see --help)");
+        // picocli finds the options closest to a mistyped one: --epoch gives --epochs.
+        List<String> closest = e instanceof UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
+        String hint = closest.isEmpty() ? "see --help" : "did you mean " + String.join(" or ", closest.subList(0, Math.min(2, closest.size()))) + "?";
+        err.println("error: " + e.getMessage() + " (" + hint + ")");
         return 2;
     }
 
