@@ -130,8 +130,8 @@ class Bench implements Callable<Integer> {
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn batch = DoubleColumn.create("batch_size");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
-        System.out.printf("%s, %d warm-up and %d timed steps a path, %d rounds, %d threads%n",
-                lib.Engines.description(), warmup, steps, rounds, lib.Engines.threads());
+        System.out.printf("%s, %d warm-up and %d timed steps a path, %s, %s%n", lib.Engines.description(), warmup, steps,
+                rounds == 1 ? "1 round" : rounds + " rounds", lib.Engines.threads() == 1 ? "1 thread" : lib.Engines.threads() + " threads");
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
@@ -142,7 +142,10 @@ class Bench implements Callable<Integer> {
                 for (String route : paths) {
                     boolean once = route.equals("checkpoint") || route.equals("predict");
                     if (once && round > 1) continue;
-                    if (route.equals("predict") && !Files.isDirectory(RunFolder.SHIPPED.resolve(run.name()))) continue; // no model to time
+                    if (route.equals("predict") && !Files.isDirectory(RunFolder.SHIPPED.resolve(run.name()))) {
+                        System.out.println(run.name() + ": predict not timed: " + RunFolder.SHIPPED + " holds no trained " + run.name() + " model");
+                        continue;
+                    }
                     resetPeakMemory();
                     double ms = switch (route) {
                         case "step" -> timeBareStep(run, data);
