@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+import tech.tablesaw.io.csv.CsvWriteOptions;
 
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Classifies picture files (PNG, JPEG, GIF, BMP) and folders of them with a trained model.")
@@ -118,7 +120,11 @@ class Classify implements Callable<Integer> {
             Table table = table(classified, answers);
             System.out.println(table.printAll());
             if (csv != null) {
-                AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
+                Table plain = table.copy(); // probabilities as 0.0007, not as Java writes small numbers (7.0E-4)
+                for (var column : plain.columns()) {
+                    if (column instanceof DoubleColumn probabilities) probabilities.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(4));
+                }
+                AtomicFiles.write(csv, temporary -> plain.write().csv(CsvWriteOptions.builder(temporary.toFile()).usePrintFormatters(true).build()));
                 System.out.println("Saved " + csv);
             }
             if (labels != null) System.out.println(score(classified, answers));
