@@ -157,11 +157,18 @@ class Cifar10Test {
             assertEquals(1, again.test().size());
             assertEquals(8, again.test().label(0));
 
-            // A changed archive (new modification time) is extracted afresh, beside the old one.
+            // The same archive named by another path is the same archive.
+            Path roundabout = downloads.resolve("..").resolve(downloads.getFileName());
+            Cifar10.load(roundabout);
+            assertEquals(extracted, TestFiles.list(cache.resolve("cifar10")));
+
+            // A changed archive (new modification time) is extracted afresh, in place of the old one.
             Files.setPosixFilePermissions(downloads, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() - 60_000));
             assertEquals(4, Cifar10.load(downloads).test().size());
-            assertEquals(2, TestFiles.list(cache.resolve("cifar10")).size());
+            List<String> afterChange = TestFiles.list(cache.resolve("cifar10"));
+            assertEquals(1, afterChange.size(), "cache holds " + afterChange);
+            assertFalse(afterChange.equals(extracted), "extracted again");
         } finally {
             Files.setPosixFilePermissions(downloads, PosixFilePermissions.fromString("rwxr-xr-x"));
         }

@@ -84,15 +84,25 @@ public final class Cifar10 {
     }
 
     /**
-     * Extracts the archive into the user cache, under a name derived from the archive's path, size
-     * and modification time, so each archive is extracted once and a changed one again.
+     * Extracts the archive into the user cache, under a name derived from the archive's real path
+     * (however it was named: ../data and /home/me/data are one archive), size and modification
+     * time, so each archive is extracted once; a changed one is extracted again in place of the old.
      */
     static Path extractOnce(Path archive) {
         try {
-            String key = archive.toAbsolutePath() + "|" + Files.size(archive) + "|" + Files.getLastModifiedTime(archive).toMillis();
-            String name = "extracted-" + HexFormat.of().toHexDigits(key.hashCode());
-            Path target = Downloads.cacheDir("cifar10").resolve(name);
-            if (!Files.isDirectory(target)) extract(archive, target);
+            Path real = archive.toRealPath();
+            String prefix = "extracted-" + HexFormat.of().toHexDigits(real.toString().hashCode()) + "-";
+            String version = Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis();
+            Path cache = Downloads.cacheDir("cifar10");
+            Path target = cache.resolve(prefix + HexFormat.of().toHexDigits(version.hashCode()));
+            if (!Files.isDirectory(target)) {
+                extract(archive, target);
+                try (Stream<Path> entries = Files.list(cache)) { // the same archive's earlier extractions
+                    for (Path old : entries.toList()) {
+                        if (old.getFileName().toString().startsWith(prefix) && !old.equals(target)) AtomicFiles.deleteTree(old);
+                    }
+                }
+            }
             return target.resolve(FOLDER);
         } catch (IOException e) {
             throw new BadInputException(archive, "cannot be read (" + e.getMessage() + ")");
