@@ -106,7 +106,7 @@ class Features implements Callable<Integer> {
                 }
             }
             Path mapsFile = Charts.saveGrid(Charts.imageGrid(tiles, captions, 160 / test.width()), rows, MAPS + 1, output.resolve("feature-maps.png"));
-            System.out.println("Test picture " + image + ": a " + className);
+            System.out.println("Test picture " + image + ": " + ("AEIOUaeiou".indexOf(className.charAt(0)) >= 0 ? "an " : "a ") + className);
             System.out.println("Saved " + filtersFile + " and " + mapsFile);
         }
         return 0;
