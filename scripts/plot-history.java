@@ -14,6 +14,7 @@
  *         comparison.png for several (into --output DIR when given)
  */
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,10 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
         // 1. Read each history and print it.
         List<History> histories = new ArrayList<>();
         for (Path file : files) {
+            if (!Files.exists(file)) {
+                throw new BadInputException(file, "no such file: train that run first, or draw one that comes with the course,"
+                        + " such as models/cifar10/history.csv");
+            }
             History history = History.readCsv(file);
             System.out.println(file + System.lineSeparator() + history);
             histories.add(history);
