@@ -33,6 +33,7 @@ import lib.Launcher;
 import lib.ModelOption;
 import lib.NetworkInput;
 import lib.RunFolder;
+import lib.TutorialRun;
 import org.knowm.xchart.internal.chartpart.Chart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,6 +88,9 @@ class Classify implements Callable<Integer> {
 
         // 1. The model: your own run, or the one that comes with the course.
         RunFolder.Saved run = trained.open();
+        if (whenToInvert == NetworkInput.Invert.ON && run.run().dataset() != TutorialRun.Dataset.FASHION_MNIST) {
+            System.out.println("Note: --invert is for Fashion-MNIST's models; the " + run.run().name() + " model takes pictures as they are.");
+        }
 
         // 2. The pictures: files as given, folders' pictures by name.
         List<Path> files = ImageFiles.collect(paths);

@@ -84,7 +84,7 @@ public final class ImageFiles {
                 } catch (IOException e) {
                     throw new BadInputException(path, "cannot be read (" + e.getMessage() + ")");
                 }
-                if (pictures.isEmpty()) throw new BadInputException(path, "holds no pictures (" + String.join(", ", EXTENSIONS) + ")");
+                if (pictures.isEmpty()) throw new BadInputException(path, "holds no pictures (" + String.join(", ", EXTENSIONS) + ") of its own; its subfolders are not searched");
                 files.addAll(pictures);
             } else if (Files.exists(path)) {
                 files.add(path);
