@@ -77,6 +77,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--seed", "--engine", "--threads"})
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times training steps of the tutorial's two models and lesson 12's and prints ms/step, images/s and peak memory.")
 class Bench implements Callable<Integer> {

@@ -45,6 +45,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.io.csv.CsvWriteOptions;
 
+@CommonOptions.Uses({"--output", "--show", "--engine", "--threads"})
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Classifies picture files (PNG, JPEG, GIF, BMP) and folders of them with a trained model.")
 class Classify implements Callable<Integer> {

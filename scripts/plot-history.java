@@ -30,6 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+@CommonOptions.Uses({"--output", "--show"})
 @Command(name = "plot-history", mixinStandardHelpOptions = true,
         description = "Draws the accuracy and loss curves of one or more history CSV files.")
 class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {

@@ -43,7 +43,7 @@ class LauncherTest {
 
     private final StringWriter err = new StringWriter();
 
-    private int run(Tiny command, String... args) {
+    private int run(Object command, String... args) {
         return Launcher.execute(command, new PrintWriter(err, true), args);
     }
 
@@ -204,5 +204,41 @@ class LauncherTest {
         notShowing.figure = dir.resolve("again.png");
         assertEquals(0, run(notShowing));
         assertEquals("", err.toString());
+    }
+
+    @Command(name = "drawing", mixinStandardHelpOptions = true)
+    @CommonOptions.Uses({"--output", "--show"})
+    static class UsesFew implements Callable<Integer> {
+        @Mixin CommonOptions options;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void aScriptOffersOnlyTheCommonOptionsItUses() {
+        assertEquals(0, run(new UsesFew(), "--output", "somewhere"), err.toString());
+        assertEquals(2, run(new UsesFew(), "--epochs", "3"));
+        assertTrue(errLines().get(0).startsWith("error: Unknown options: '--epochs', '3'"), err.toString());
+        String usage = help(new UsesFew());
+        assertTrue(usage.contains("--output") && usage.contains("--show"), usage);
+        for (String unused : List.of("--epochs", "--batch-size", "--limit", "--data-dir", "--seed", "--engine", "--threads")) {
+            assertFalse(usage.contains(unused), unused + " in " + usage);
+        }
+        assertTrue(help(new Tiny()).contains("--epochs"), "a script without the annotation takes them all");
+    }
+
+    private String help(Object script) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertEquals(0, Launcher.execute(script, new PrintWriter(err, true), "--help"));
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

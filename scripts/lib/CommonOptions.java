@@ -1,5 +1,9 @@
 package lib;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -7,14 +11,25 @@ import picocli.CommandLine.Spec;
 
 /** The options every script shares: picocli adds them to a script through {@code @Mixin}. */
 public class CommonOptions {
+    /**
+     * On a script's class: the common options it has a use for. The others are left out of its
+     * --help and refused as unknown, so that no option is taken and then ignored. A script without
+     * it takes them all (the training scripts).
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Uses {
+        String[] value();
+    }
+
     @Spec(Spec.Target.MIXEE) CommandSpec command;
     @Option(names = "--epochs", paramLabel = "N",
             description = "Passes over the training data (default: the run's, as its lesson trains it).")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N",
             description = "Images per step (default: ${DEFAULT-VALUE}; lesson 12's training: " + TutorialRun.Recipe.MODERN_BATCH_SIZE + ", its recipe's).")
-    public int batchSize;
+    public int batchSize = 32; // set here, not as picocli's default: a script that leaves the option out keeps it
 
     @Option(names = "--limit", paramLabel = "N",
             description = "Use only the first N images of each split, for quick runs.")
@@ -28,9 +43,9 @@ public class CommonOptions {
             description = "Folder for what the script writes (default: one under output/, named after the run or the model it reads).")
     public Path output;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+    @Option(names = "--seed", paramLabel = "N",
             description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
-    public int seed;
+    public int seed = 42; // likewise
 
     @Option(names = "--show", description = "When the script ends, also open the figures it drew in a window, when a display exists.")
     public boolean show;

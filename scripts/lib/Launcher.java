@@ -2,8 +2,10 @@ package lib;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -27,6 +29,7 @@ public final class Launcher {
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
                 Terminal.isInteractive(System.out) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         commandLine.getCommandSpec().version("cnn-lessons 1.0");
+        keepOnlyTheCommonOptionsUsed(commandLine.getCommandSpec(), script.getClass().getAnnotation(CommonOptions.Uses.class));
         commandLine
                 .setErr(err)
                 .setParameterExceptionHandler(Launcher::reportBadOption)
@@ -58,6 +61,18 @@ public final class Launcher {
                     return code;
                 });
         return commandLine.execute(args);
+    }
+
+    /** Takes the common options a script has no use for out of its --help and its parsing ({@link CommonOptions.Uses}). */
+    private static void keepOnlyTheCommonOptionsUsed(CommandSpec spec, CommonOptions.Uses uses) {
+        if (uses == null) return;
+        Set<String> used = Set.of(uses.value());
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (!(mixin.userObject() instanceof CommonOptions)) continue;
+            for (OptionSpec option : mixin.options()) {
+                if (!used.contains(option.longestName())) spec.remove(spec.findOption(option.longestName()));
+            }
+        }
     }
 
     private static int reportBadOption(ParameterException e, String[] args) {
