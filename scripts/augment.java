@@ -43,7 +43,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@CommonOptions.Uses({"--data-dir", "--limit", "--output", "--seed", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--data-dir", "--limit", "--output", "--seed", "--show"})
 @Command(name = "augment", mixinStandardHelpOptions = true,
         description = "Draws one CIFAR-10 training image next to nine randomly augmented versions of it.")
 class Augment implements Callable<Integer> {

@@ -17,7 +17,7 @@
  *                  (the tutorial's two models; lesson 12's has none there), ms for one picture
  *                  already read (warm), images/s over PNG files read and classified 32 at a time.
  * and reports each path's peak resident memory (Linux). A machine's speed drifts from minute to
- * minute, so the four training paths take turns, --rounds times (3 unless told), and each is reported
+ * minute, so the three training paths and augment take turns, --rounds times (3 unless told), and each is reported
  * by its median: a path is never timed only after another has warmed or cooled the machine.
  * --engine PyTorch measures the other engine:
  * run it once per engine, one after the other, to compare them.
@@ -77,7 +77,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--seed", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--seed"})
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times training steps of the tutorial's two models and lesson 12's and prints ms/step, images/s and peak memory.")
 class Bench implements Callable<Integer> {
@@ -132,7 +132,7 @@ class Bench implements Callable<Integer> {
         DoubleColumn batch = DoubleColumn.create("batch_size");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
         System.out.printf("%s, %d warm-up and %d timed steps a path, %s, %s%n", lib.Engines.description(), warmup, steps,
-                rounds == 1 ? "1 round" : rounds + " rounds", lib.Engines.threads() == 1 ? "1 thread" : lib.Engines.threads() + " threads");
+                lib.Terminal.count(rounds, "round"), lib.Terminal.count(lib.Engines.threads(), "thread"));
 
         for (TutorialRun run : runs) {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());

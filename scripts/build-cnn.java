@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@CommonOptions.Uses({"--seed", "--engine", "--threads"})
+@CommonOptions.Uses({"--seed"})
 @Command(name = "build-cnn", mixinStandardHelpOptions = true,
         description = "Builds the tutorial's CNN with Keras's initial weights and prints its summary.")
 class BuildCnn implements Callable<Integer> {

@@ -20,8 +20,11 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import lib.AtomicFiles;
 import lib.BadInputException;
@@ -45,7 +48,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 import tech.tablesaw.io.csv.CsvWriteOptions;
 
-@CommonOptions.Uses({"--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--output", "--show"})
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Classifies picture files (PNG, JPEG, GIF, BMP) and folders of them with a trained model.")
 class Classify implements Callable<Integer> {
@@ -125,11 +128,12 @@ class Classify implements Callable<Integer> {
             Table table = table(classified, answers);
             System.out.println(table.printAll());
             if (csv != null) {
-                Table plain = table.copy(); // probabilities as 0.0007, not as Java writes small numbers (7.0E-4)
-                for (var column : plain.columns()) {
-                    if (column instanceof DoubleColumn probabilities) probabilities.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(4));
+                // Probabilities as 0.0007, not as Java writes small numbers (7.0E-4), with a point in every language.
+                NumberColumnFormatter fourPlaces = new NumberColumnFormatter(new DecimalFormat("0.0000", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+                for (var column : table.columns()) {
+                    if (column instanceof DoubleColumn probabilities) probabilities.setPrintFormatter(fourPlaces);
                 }
-                AtomicFiles.write(csv, temporary -> plain.write().csv(CsvWriteOptions.builder(temporary.toFile()).usePrintFormatters(true).build()));
+                AtomicFiles.write(csv, temporary -> table.write().csv(CsvWriteOptions.builder(temporary.toFile()).usePrintFormatters(true).build()));
                 System.out.println("Saved " + csv);
             }
             if (labels != null) System.out.println(score(classified, answers));

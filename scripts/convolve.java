@@ -28,7 +28,7 @@ import lib.Launcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@CommonOptions.Uses({"--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--output", "--show"})
 @Command(name = "convolve", mixinStandardHelpOptions = true,
         description = "Computes a 3x3 convolution and a 2x2 max-pooling by hand and checks them against DJL's.")
 class Convolve implements Callable<Integer> {

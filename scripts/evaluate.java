@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output"})
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluates a saved model on its dataset's test set, like Keras's model.evaluate.")
 class Evaluate implements Callable<Integer> {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@CommonOptions.Uses({"--data-dir", "--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--data-dir", "--output", "--show"})
 @Command(name = "features", mixinStandardHelpOptions = true,
         description = "Draws a trained CNN's first-layer filters and a test picture's feature maps after each convolution.")
 class Features implements Callable<Integer> {

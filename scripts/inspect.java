@@ -40,7 +40,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show"})
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Shows what a trained model gets wrong on the test set: confusion matrix, per-class scores, mistakes.")
 class Inspect implements Callable<Integer> {

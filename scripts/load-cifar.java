@@ -28,7 +28,7 @@ import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show"})
 @Command(name = "load-cifar", mixinStandardHelpOptions = true,
         description = "Loads CIFAR-10, prints its shapes and class counts, and draws 12 training images.")
 class LoadCifar implements Callable<Integer> {

@@ -29,7 +29,7 @@ import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--limit", "--output", "--show"})
 @Command(name = "load-fashion-mnist", mixinStandardHelpOptions = true,
         description = "Loads Fashion-MNIST, prints its shapes and class counts, and draws its first 12 training images.")
 class LoadFashionMnist implements Callable<Integer> {

@@ -32,7 +32,7 @@ import lib.TutorialRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@CommonOptions.Uses({"--batch-size", "--data-dir", "--epochs", "--limit", "--seed", "--engine", "--threads"})
+@CommonOptions.Uses({"--batch-size", "--data-dir", "--epochs", "--limit", "--seed"})
 @Command(name = "train-by-hand", mixinStandardHelpOptions = true,
         description = "Trains the Fashion-MNIST CNN with the training loop written out, printing each epoch's loss.")
 class TrainByHand implements Callable<Integer> {

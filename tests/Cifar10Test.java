@@ -137,8 +137,11 @@ class Cifar10Test {
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
         Path archive = TestFiles.tarGz(downloads.resolve("cifar-10-binary.tar.gz"), TestFiles.entriesOf(folder, "cifar-10-batches-bin/"));
         Files.setPosixFilePermissions(downloads, PosixFilePermissions.fromString("r-xr-xr-x"));
+        // An extraction named the way earlier versions named them, by a key that no longer says its archive
+        Path older = Files.createDirectories(cache.resolve("cifar10").resolve("extracted-0badf00d").resolve("cifar-10-batches-bin"));
         try {
             checkSplits(Cifar10.load(downloads), 4);
+            assertFalse(Files.exists(older.getParent()), "an extraction named the old way is removed with the new one made");
 
             assertEquals(List.of("cifar-10-binary.tar.gz"), TestFiles.list(downloads), "wrote beside the archive");
             List<String> extracted = TestFiles.list(cache.resolve("cifar10"));

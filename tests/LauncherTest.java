@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -197,7 +198,7 @@ class LauncherTest {
         Tiny drawing = new Tiny();
         drawing.figure = dir.resolve("curves.png");
         assertEquals(0, run(drawing, "--show"));
-        assertTrue(Charts.written().contains(drawing.figure));
+        assertEquals(List.of(drawing.figure), Charts.written(), "this run's figures only, none from earlier ones");
         assertEquals(List.of("--show: no display here, so only the PNG files were written"), errLines());
         err.getBuffer().setLength(0);
         Tiny notShowing = new Tiny();
@@ -223,11 +224,24 @@ class LauncherTest {
         assertEquals(2, run(new UsesFew(), "--epochs", "3"));
         assertTrue(errLines().get(0).startsWith("error: Unknown options: '--epochs', '3'"), err.toString());
         String usage = help(new UsesFew());
-        assertTrue(usage.contains("--output") && usage.contains("--show"), usage);
-        for (String unused : List.of("--epochs", "--batch-size", "--limit", "--data-dir", "--seed", "--engine", "--threads")) {
+        // --engine and --threads go without saying for a script that runs an engine.
+        assertTrue(usage.contains("--output") && usage.contains("--show") && usage.contains("--engine") && usage.contains("--threads"), usage);
+        for (String unused : List.of("--epochs", "--batch-size", "--limit", "--data-dir", "--seed")) {
             assertFalse(usage.contains(unused), unused + " in " + usage);
         }
         assertTrue(help(new Tiny()).contains("--epochs"), "a script without the annotation takes them all");
+        assertThrows(IllegalStateException.class, () -> run(new Misspelt()), "a name CommonOptions has not is a bug in the script");
+    }
+
+    @Command(name = "misspelt")
+    @CommonOptions.Uses({"--outptu"})
+    static class Misspelt implements Callable<Integer> {
+        @Mixin CommonOptions options;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
     }
 
     private String help(Object script) {

@@ -8,6 +8,8 @@ step() { # prints the median ms a step of one bench run, with the settings given
   env "$@" ./jbang bench --model cifar10 --path step --steps 60 --warmup 10 --rounds 1 2>&1 \
     | grep "ms/step (round" | head -1 | awk '{print $3}'
 }
+loops=""
+trap 'kill $loops 2>/dev/null' EXIT INT TERM # the busy loops end with the script, even on Ctrl-C
 echo "busy cores,default,GOMP_SPINCOUNT=1000,--threads 1 (ms a step; median of 60 steps)"
 for round in 1 2 3 4; do
   for busy in 0 1 2; do

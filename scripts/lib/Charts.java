@@ -286,6 +286,11 @@ public final class Charts {
         return List.copyOf(WRITTEN);
     }
 
+    /** Forgets the figures written so far: a script's --show opens only its own. */
+    public static void forgetWritten() {
+        WRITTEN.clear();
+    }
+
     /**
      * {@code --show}: opens the figures the script wrote in one window, a tab each, and waits until it
      * is closed. Without a display it says so in one line; a script that drew nothing opens nothing.

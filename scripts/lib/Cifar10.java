@@ -97,9 +97,11 @@ public final class Cifar10 {
             Path target = cache.resolve(prefix + HexFormat.of().toHexDigits(version.hashCode()));
             if (!Files.isDirectory(target)) {
                 extract(archive, target);
-                try (Stream<Path> entries = Files.list(cache)) { // the same archive's earlier extractions
+                try (Stream<Path> entries = Files.list(cache)) {
                     for (Path old : entries.toList()) {
-                        if (old.getFileName().toString().startsWith(prefix) && !old.equals(target)) AtomicFiles.deleteTree(old);
+                        String name = old.getFileName().toString();
+                        // The same archive's earlier extractions, and any made before names said the archive's path
+                        if (!old.equals(target) && (name.startsWith(prefix) || name.matches("extracted-[0-9a-f]{8}"))) AtomicFiles.deleteTree(old);
                     }
                 }
             }

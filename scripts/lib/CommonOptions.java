@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
 /** The options every script shares: picocli adds them to a script through {@code @Mixin}. */
 public class CommonOptions {
     /**
-     * On a script's class: the common options it has a use for. The others are left out of its
-     * --help and refused as unknown, so that no option is taken and then ignored. A script without
-     * it takes them all (the training scripts).
+     * On a script's class: the common options it has a use for (--engine and --threads go without
+     * saying for a script that runs an engine). The others are left out of its --help and refused as
+     * unknown, so that no option is taken and then ignored. A script without it takes them all (the
+     * training scripts).
      */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.TYPE)
@@ -40,7 +41,7 @@ public class CommonOptions {
     public Path dataDir;
 
     @Option(names = "--output", paramLabel = "DIR",
-            description = "Folder for what the script writes (default: one under output/, named after the run or the model it reads).")
+            description = "Folder for what the script writes (default: a folder under output/; the script's opening comment says which).")
     public Path output;
 
     @Option(names = "--seed", paramLabel = "N",

@@ -59,9 +59,11 @@ public final class Engines {
      */
     public static synchronized void prepare(String requested, Integer threadCount) {
         if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+        // Named by --engine, the property or the variable: a command that must go on the same way names it too.
+        engineRequested = requested != null || System.getProperty("ai.djl.default_engine") != null
+                || System.getenv("DJL_DEFAULT_ENGINE") != null;
         Name engine = choose(requested);
         threads = threadCount != null ? threadCount : threadsFromEnvironment();
-        engineRequested = requested != null;
         threadsRequested = threadCount != null;
         // DJL reads this, spelt as it spells the engine, when the engine first starts (below) and each
         // time a model or an array asks for the default engine.
@@ -219,7 +221,7 @@ public final class Engines {
                     + " CPU build of its native library: see the README, \"Training on GPUs\")");
         }
         if (wanted > visible) {
-            throw new BadInputException("--gpus " + gpus + ": " + chosen() + " sees only " + visible + " GPU" + (visible == 1 ? "" : "s"));
+            throw new BadInputException("--gpus " + gpus + ": " + chosen() + " sees only " + Terminal.count(visible, "GPU"));
         }
         return Engine.getInstance().getDevices(wanted);
     }

@@ -149,7 +149,7 @@ public record Evaluation(double loss, double accuracy, int steps, Table perClass
 
         @Override
         public String toString() {
-            return count() + (count() == 1 ? " look" : " looks");
+            return Terminal.count(count(), "look");
         }
     }
 

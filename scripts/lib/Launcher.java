@@ -1,6 +1,7 @@
 package lib;
 
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -29,7 +30,8 @@ public final class Launcher {
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
                 Terminal.isInteractive(System.out) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         commandLine.getCommandSpec().version("cnn-lessons 1.0");
-        keepOnlyTheCommonOptionsUsed(commandLine.getCommandSpec(), script.getClass().getAnnotation(CommonOptions.Uses.class));
+        keepOnlyTheCommonOptionsUsed(commandLine.getCommandSpec(), script);
+        Charts.forgetWritten();
         commandLine
                 .setErr(err)
                 .setParameterExceptionHandler(Launcher::reportBadOption)
@@ -57,21 +59,30 @@ public final class Launcher {
                         }
                     }
                     int code = new CommandLine.RunLast().execute(parsed);
-                    if (code == 0 && options != null && options.show) Charts.showWritten(parsed.commandSpec().commandLine().getErr());
+                    // Also after bad input: classify lists a bad picture after drawing the others.
+                    if (options != null && options.show) Charts.showWritten(parsed.commandSpec().commandLine().getErr());
                     return code;
                 });
         return commandLine.execute(args);
     }
 
-    /** Takes the common options a script has no use for out of its --help and its parsing ({@link CommonOptions.Uses}). */
-    private static void keepOnlyTheCommonOptionsUsed(CommandSpec spec, CommonOptions.Uses uses) {
+    /**
+     * Takes the common options a script has no use for ({@link CommonOptions.Uses}) out of its --help
+     * and its parsing; a script that runs an engine keeps --engine and --threads.
+     */
+    private static void keepOnlyTheCommonOptionsUsed(CommandSpec spec, Object script) {
+        CommonOptions.Uses uses = script.getClass().getAnnotation(CommonOptions.Uses.class);
         if (uses == null) return;
-        Set<String> used = Set.of(uses.value());
+        Set<String> used = new HashSet<>(List.of(uses.value()));
+        if (!(script instanceof WithoutEngine)) used.addAll(List.of("--engine", "--threads"));
         for (CommandSpec mixin : spec.mixins().values()) {
             if (!(mixin.userObject() instanceof CommonOptions)) continue;
+            Set<String> names = new HashSet<>();
             for (OptionSpec option : mixin.options()) {
+                names.add(option.longestName());
                 if (!used.contains(option.longestName())) spec.remove(spec.findOption(option.longestName()));
             }
+            if (!names.containsAll(used)) throw new IllegalStateException(script.getClass() + " uses options CommonOptions has not: " + used);
         }
     }
 

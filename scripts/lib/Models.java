@@ -155,6 +155,7 @@ public final class Models {
 
     /** The same; {@code residual} false takes the residual blocks out of {@link #CIFAR10_RESNET}. */
     public static SequentialBlock network(String modelName, float dropout, boolean residual) {
+        if (dropout > 0 && !takesDropout(modelName)) throw new IllegalArgumentException(modelName + " has no Dropout layers");
         return switch (modelName) {
             case FASHION_MNIST -> fashionMnistCnn(dropout);
             case CIFAR10 -> cifarCnn(dropout);

@@ -152,7 +152,7 @@ public final class RunFolder implements Training.Checkpoints {
         removeLeftovers(dir, manifest);
         requireWritable(dir);
         if (Engines.threads() != manifest.threads()) {
-            System.out.println("Note: this run was trained with " + threadCount(manifest.threads()) + " and goes on with " + Engines.threads()
+            System.out.println("Note: this run was trained with " + Terminal.count(manifest.threads(), "thread") + " and goes on with " + Engines.threads()
                     + " (--threads): the weights will differ in the last digits from a run that never stopped.");
         }
         String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
@@ -300,10 +300,6 @@ public final class RunFolder implements Training.Checkpoints {
             System.out.println("Saved " + manifest.weights() + ", " + HISTORY + " and " + Manifest.FILE + " in " + dir);
             System.err.println("warning: the curves could not be drawn (" + e.getMessage() + ")");
         }
-    }
-
-    private static String threadCount(int threads) {
-        return threads == 1 ? "1 thread" : threads + " threads";
     }
 
     private void reportIfStopped() {

@@ -13,6 +13,11 @@ import java.lang.reflect.Method;
 public final class Terminal {
     private Terminal() {}
 
+    /** A count in words: "1 thread", "2 threads". */
+    public static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** Standard output as the program started with it: a stream put in its place is never a terminal. */
     private static final PrintStream STANDARD_OUTPUT = System.out;
 

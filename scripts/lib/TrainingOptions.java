@@ -12,7 +12,7 @@ public class TrainingOptions {
     public boolean overwrite;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's " + TutorialRun.Recipe.TUTORIAL_RATE
+            description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's " + Training.LEARNING_RATE
                     + "; lesson 12's peak " + TutorialRun.Recipe.MODERN_PEAK_RATE + ", the fixed rate half of it with --without schedule).")
     public Float learningRate;
 

@@ -67,12 +67,12 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean shiftAtTest,
             boolean residual) {
 
-        /** The tutorial's learning rate and lesson 12's batch size and peak rate, named so the options' help can quote them. */
-        public static final float TUTORIAL_RATE = 0.01f, MODERN_PEAK_RATE = 0.2f;
+        /** Lesson 12's batch size and peak rate, named so the options' help can quote them (the tutorial's rate is Training's). */
+        public static final float MODERN_PEAK_RATE = 0.2f;
         public static final int MODERN_BATCH_SIZE = 128;
 
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
-        public static final Recipe TUTORIAL = new Recipe(32, TUTORIAL_RATE, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
+        public static final Recipe TUTORIAL = new Recipe(32, Training.LEARNING_RATE, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
 
         /**
          * Lesson 12's, after David Page's "How to train your ResNet" and Keller Jordan's airbench:
