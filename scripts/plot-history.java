@@ -10,8 +10,8 @@
  * Run:    ./jbang plot-history output/fashion-mnist/history.csv
  *         ./jbang plot-history output/cifar10/history.csv output/cifar10-augmented/history.csv \
  *             --names "no augmentation,augmentation"
- * Writes: output/plot-history/<the first CSV's folder name>/: accuracy.png and loss.png for one run,
- *         comparison.png for several (into --output DIR when given)
+ * Writes: output/plot-history/<the CSV's folder name>/accuracy.png and loss.png for one run;
+ *         output/plot-history/<title+title...>/comparison.png for several (into --output DIR when given)
  */
 
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ import lib.Charts;
 import lib.CommonOptions;
 import lib.History;
 import lib.Launcher;
+import lib.Terminal;
 import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +51,7 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
     public Integer call() {
         List<String> titles = names != null ? names : files.stream().map(PlotHistory::runName).toList();
         if (titles.size() != files.size()) {
-            throw new BadInputException("--names gives " + titles.size() + " names for " + files.size() + " history files");
+            throw new BadInputException("--names gives " + Terminal.count(titles.size(), "name") + " for " + Terminal.count(files.size(), "history file"));
         }
 
         // 1. Read each history and print it.
@@ -66,8 +67,10 @@ class PlotHistory implements Callable<Integer>, Launcher.WithoutEngine {
         }
 
         // 2. One run: accuracy and loss curves. Several: one column a run, on shared scales.
-        //    (Into output/, never beside the CSV: that may be the course's models/ or lessons/ folder.)
-        Path output = options.output("plot-history/" + runName(files.get(0)));
+        //    Into output/, never beside the CSV (that may be the course's models/ or lessons/ folder),
+        //    in a folder named after the run, or after all the runs compared, so comparisons keep apart.
+        String folder = files.size() == 1 ? runName(files.get(0)) : String.join("+", titles).replaceAll("[^A-Za-z0-9.+-]+", "-");
+        Path output = options.output("plot-history/" + folder);
         if (histories.size() == 1) {
             Charts.saveCurves(histories.get(0), titles.get(0), output).forEach(file -> System.out.println("Saved " + file));
         } else {

@@ -70,6 +70,7 @@ class ImageFilesTest {
     @Test
     void badFilesAreOneLineEach() throws IOException {
         TestFiles.assertBadInput(() -> ImageFiles.read(dir.resolve("none.png")), "none.png", "no such file");
+        TestFiles.assertBadInput(() -> ImageFiles.read(dir), dir, "is a folder");
         Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
         TestFiles.assertBadInput(() -> ImageFiles.read(empty), empty, "empty file");
         Path text = Files.writeString(dir.resolve("notes.jpg"), "not a picture at all");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lib.AtomicFiles;
+import lib.BadInputException;
 import lib.Charts;
 import lib.Engines;
 import lib.Evaluation;
@@ -24,8 +25,21 @@ import tech.tablesaw.api.Table;
 
 public class Ablation {
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: Ablation OUTPUT-DIR RUN-DIR...");
+            System.exit(2);
+        }
+        try {
+            table(args);
+        } catch (BadInputException e) { // a folder without a run, a damaged history: one line says which
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void table(String[] args) throws Exception {
         Engines.prepareOnce();
-        Path output = java.nio.file.Files.createDirectories(Path.of(args[0]));
+        Path output = Path.of(args[0]); // made when the table is written, not before the runs are read
         StringColumn run = StringColumn.create("run");
         DoubleColumn validation = DoubleColumn.create("val_accuracy");
         DoubleColumn test = DoubleColumn.create("test_accuracy");

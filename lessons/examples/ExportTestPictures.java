@@ -12,16 +12,29 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import lib.BadInputException;
 import lib.LabeledImages;
 import lib.TutorialRun.Dataset;
 
 public class ExportTestPictures {
     public static void main(String[] args) throws Exception {
+        if (args.length != 2 || !args[1].matches("[1-9][0-9]*")) {
+            System.err.println("usage: ExportTestPictures FOLDER COUNT (a whole number of test pictures, 1 or more)");
+            System.exit(2);
+        }
         Path folder = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
-        LabeledImages test = Dataset.CIFAR10.load(null).test().first(count);
-        Path png = Files.createDirectories(folder.resolve("png"));
-        Path jpeg = Files.createDirectories(folder.resolve("jpeg-128"));
+        LabeledImages test;
+        try {
+            test = Dataset.CIFAR10.load(null).test().first(count);
+        } catch (BadInputException e) { // CIFAR-10 not found: one line says where it was looked for
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path png = folder.resolve("png"), jpeg = folder.resolve("jpeg-128");
+        Files.createDirectories(png);
+        Files.createDirectories(jpeg);
         StringBuilder labels = new StringBuilder("file,label\n");
         for (int i = 0; i < test.size(); i++) {
             String name = String.format("test-%04d", i);

@@ -29,6 +29,7 @@ public final class ImageFiles {
 
     /** The picture in {@code file}: the first frame of an animated GIF. */
     public static BufferedImage read(Path file) {
+        if (Files.isDirectory(file)) throw new BadInputException(file, "is a folder; name a picture in it");
         if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such file");
         try {
             if (Files.size(file) == 0) throw new BadInputException(file, "empty file");

@@ -86,8 +86,18 @@ public final class Launcher {
         }
     }
 
+    /** The names of every common option, whichever a script offers. */
+    private static final Set<String> COMMON_OPTIONS = new HashSet<>(CommandSpec.forAnnotatedObject(new CommonOptions()).optionsMap().keySet());
+
     private static int reportBadOption(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String option = unmatched.getUnmatched().get(0).split("=", 2)[0];
+            if (COMMON_OPTIONS.contains(option)) { // one of the course's options, but not this script's
+                err.println("error: " + e.getCommandLine().getCommandName() + " has no use for " + option + " (see --help)");
+                return 2;
+            }
+        }
         // picocli finds the options closest to a mistyped one: --epoch gives --epochs.
         List<String> closest = e instanceof UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
         String hint = closest.isEmpty() ? "see --help" : "did you mean " + String.join(" or ", closest.subList(0, Math.min(2, closest.size()))) + "?";

@@ -151,16 +151,6 @@ public final class RunFolder implements Training.Checkpoints {
         History history = readHistory(dir, manifest);
         removeLeftovers(dir, manifest);
         requireWritable(dir);
-        if (Engines.threads() != manifest.threads()) {
-            System.out.println("Note: this run was trained with " + Terminal.count(manifest.threads(), "thread") + " and goes on with " + Engines.threads()
-                    + " (--threads): the weights will differ in the last digits from a run that never stopped.");
-        }
-        String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
-        if (engineBefore != null && !engineBefore.startsWith(Engines.chosen().name() + " ")) {
-            System.out.println("Note: this run was trained on " + engineBefore + " and goes on with " + Engines.description()
-                    + ": engines round differently and draw their own random numbers (Dropout's), so the rest of the run differs"
-                    + " slightly from one that never stopped.");
-        }
         RunFolder folder = new RunFolder(dir, run, manifest.withProgress(manifest.epochsDone(), epochs, manifest.weights(),
                 manifest.weightsSha256(), manifest.updated()), history);
         if (folder.isComplete()) {
@@ -172,6 +162,16 @@ public final class RunFolder implements Training.Checkpoints {
             }
         } else {
             System.out.println("Resuming the run in " + dir + " after epoch " + manifest.epochsDone() + " of " + epochs + ".");
+            if (Engines.threads() != manifest.threads()) {
+                System.out.println("Note: this run was trained with " + Terminal.count(manifest.threads(), "thread") + " and goes on with " + Engines.threads()
+                        + " (--threads): the weights will differ in the last digits from a run that never stopped.");
+            }
+            String engineBefore = manifest.versions() == null ? null : manifest.versions().get("engine");
+            if (engineBefore != null && !engineBefore.startsWith(Engines.chosen().name() + " ")) {
+                System.out.println("Note: this run was trained on " + engineBefore + " and goes on with " + Engines.description()
+                        + ": engines round differently and draw their own random numbers (Dropout's), so the rest of the run differs"
+                        + " slightly from one that never stopped.");
+            }
         }
         return folder;
     }
