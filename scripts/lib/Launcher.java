@@ -101,7 +101,10 @@ public final class Launcher {
         // picocli finds the options closest to a mistyped one: --epoch gives --epochs.
         List<String> closest = e instanceof UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
         String hint = closest.isEmpty() ? "see --help" : "did you mean " + String.join(" or ", closest.subList(0, Math.min(2, closest.size()))) + "?";
-        err.println("error: " + e.getMessage() + " (" + hint + ")");
+        // picocli lists the value after an unknown option as unknown too ('--epoch', '1'): name the option alone.
+        String problem = e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+                && unmatched.getUnmatched().get(0).startsWith("-") ? "Unknown option: '" + unmatched.getUnmatched().get(0) + "'" : e.getMessage();
+        err.println("error: " + problem + " (" + hint + ")");
         return 2;
     }
 
