@@ -91,20 +91,21 @@ public final class Launcher {
 
     private static int reportBadOption(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
-            String option = unmatched.getUnmatched().get(0).split("=", 2)[0];
-            if (COMMON_OPTIONS.contains(option)) { // one of the course's options, but not this script's
-                err.println("error: " + e.getCommandLine().getCommandName() + " has no use for " + option + " (see --help)");
-                return 2;
-            }
+        if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()
+                || !unmatched.getUnmatched().get(0).startsWith("-")) {
+            err.println("error: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        // picocli lists the value after an unknown option as unknown too ('--epoch', '1'): name the option alone.
+        String given = unmatched.getUnmatched().get(0);
+        if (COMMON_OPTIONS.contains(given.split("=", 2)[0])) { // one of the course's options, but not this script's
+            err.println("error: " + e.getCommandLine().getCommandName() + " has no use for " + given.split("=", 2)[0] + " (see --help)");
+            return 2;
         }
         // picocli finds the options closest to a mistyped one: --epoch gives --epochs.
-        List<String> closest = e instanceof UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
+        List<String> closest = unmatched.getSuggestions();
         String hint = closest.isEmpty() ? "see --help" : "did you mean " + String.join(" or ", closest.subList(0, Math.min(2, closest.size()))) + "?";
-        // picocli lists the value after an unknown option as unknown too ('--epoch', '1'): name the option alone.
-        String problem = e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
-                && unmatched.getUnmatched().get(0).startsWith("-") ? "Unknown option: '" + unmatched.getUnmatched().get(0) + "'" : e.getMessage();
-        err.println("error: " + problem + " (" + hint + ")");
+        err.println("error: Unknown option: '" + given + "' (" + hint + ")");
         return 2;
     }
 
