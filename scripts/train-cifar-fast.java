@@ -1,20 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Lesson 12: beyond the tutorial: a small residual network trained the modern way on CIFAR-10
+//DESCRIPTION Lesson 12: beyond the tutorial: a whitened CNN trained the modern way on CIFAR-10
 //SOURCES lib/*.java
 
 /*
  * Lesson 12: the same 45,000 CIFAR-10 training images as lesson 5, a different network and a
- * different way to train it, after David Page's "How to train your ResNet" and Keller Jordan's
- * airbench: a small ResNet with batch normalisation, batches of 128, SGD with Nesterov momentum and
- * weight decay, a learning rate that climbs and then falls to zero (one cycle), label smoothing,
- * random crops and flips, and each test image seen six times: as it is and shifted a pixel either
- * way, each also mirrored.
+ * different way to train it, after Keller Jordan's airbench: a first layer that whitens the pixels,
+ * six convolutions with batch normalisation and GELU, batches of 250, the filters trained by Muon
+ * and the rest by SGD with Nesterov momentum, every rate falling to zero by the last step, label
+ * smoothing, random crops and flips that alternate epoch by epoch, and each test image seen six
+ * times: as it is and shifted a pixel either way, each also mirrored.
  *
  * Run:    ./jbang train-cifar-fast                        (the recipe as lesson 12 gives it)
- *         ./jbang train-cifar-fast --without schedule     (an ablation: the recipe less one ingredient)
+ *         ./jbang train-cifar-fast --without muon         (an ablation: the recipe less one ingredient)
  *         ./jbang train-cifar-fast --resume               (go on after Ctrl-C, from the last epoch saved)
  *         ./jbang train-cifar-fast --epochs 1 --limit 2000   (a quick look, in output/cifar10-fast-quick)
- * Writes: output/cifar10-fast/: after every epoch the weights (cifar10-resnet-00NN.params), momentum's
+ * Writes: output/cifar10-fast/: after every epoch the weights (cifar10-whitened-000N.params), momentum's
  *         velocities, history.csv and manifest.json; at the end accuracy.png and loss.png
  */
 
@@ -31,6 +31,7 @@ import lib.DataSplits;
 import lib.EpochDataset;
 import lib.Evaluation;
 import lib.History;
+import lib.LabeledImages;
 import lib.Launcher;
 import lib.Models;
 import lib.RunFolder;
@@ -42,14 +43,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-cifar-fast", mixinStandardHelpOptions = true,
-        description = "Trains lesson 12's residual network on CIFAR-10 with the modern recipe, saving a checkpoint after every epoch.")
+        description = "Trains lesson 12's whitened network on CIFAR-10 with the modern recipe, saving a checkpoint after every epoch.")
 class TrainCifarFast implements Callable<Integer> {
     @Mixin CommonOptions options;
     @Mixin TrainingOptions training;
 
     @Option(names = "--without", paramLabel = "INGREDIENT", split = ",",
-            description = "Leave ingredients out of the recipe, to see what each buys: momentum, schedule, label-smoothing,"
-                    + " augmentation, flip-at-test, shift-at-test, residual.")
+            description = "Leave ingredients out of the recipe, to see what each buys: whitening, muon, label-smoothing,"
+                    + " augmentation, alternating-flip, flip-at-test, shift-at-test.")
     List<String> without;
 
     public static void main(String[] args) {
@@ -72,12 +73,15 @@ class TrainCifarFast implements Callable<Integer> {
         folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 3. Build the model: convolutions with batch normalisation, two residual blocks, global max-pooling
-        try (Model model = folder.model(imageShape); NDManager manager = NDManager.newBaseManager()) {
+        // 3. Build the model: a whitening layer set from the training images, six convolutions with batch normalisation
+        try (Model model = folder.model(data.train()); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 
-            // 4. Train: the recipe's batches, crops and flips; its schedule, momentum and label smoothing
-            EpochDataset train = data.train().shuffled(manager, options.batchSize, options.seed,
+            // 4. Train: the recipe's batches, crops and alternating flips; Muon and Nesterov SGD; label smoothing
+            // Alternating flips start from a copy of the training images with half of them mirrored.
+            LabeledImages images = recipe.augmented() == TutorialRun.Augmented.CROP_AND_ALTERNATING_FLIP
+                    ? data.train().halfMirrored(options.seed) : data.train();
+            EpochDataset train = images.shuffled(manager, options.batchSize, options.seed,
                     TutorialRun.augmentation(recipe, options.seed));
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);

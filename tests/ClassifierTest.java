@@ -6,7 +6,6 @@ import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -76,7 +75,7 @@ class ClassifierTest {
         new CommandLine(options).parseArgs("--data-dir", data.toString(), "--output", run.toString());
         RunFolder folder = RunFolder.newRun(run, TutorialRun.CIFAR10_FAST, options.common);
         folder.recordData(data, TutorialRun.CIFAR10_FAST.dataset().load(data));
-        try (Model model = folder.model(new Shape(3, 32, 32))) {
+        try (Model model = folder.model(TutorialRun.CIFAR10_FAST.dataset().load(data).train())) {
             History history = new History();
             history.add(1, 2.3, 0.1, 2.3, 0.1, 1);
             folder.save(model, history, null);

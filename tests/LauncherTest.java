@@ -188,7 +188,7 @@ class LauncherTest {
         String help = new CommandLine(new TinyTraining()).getUsageMessage().replaceAll("\\s+", " "); // lines wrap anywhere
         TutorialRun.Recipe modern = TutorialRun.Recipe.MODERN;
         assertTrue(help.contains("lesson 12's training: " + modern.batchSize() + ","), help);
-        assertTrue(help.contains("lesson 12's peak " + modern.learningRate() + ","), help);
+        assertTrue(help.contains("first Muon step, " + modern.learningRate() + ")"), help);
         assertTrue(help.contains("the tutorial's " + TutorialRun.Recipe.TUTORIAL.learningRate() + ";"), help);
     }
 

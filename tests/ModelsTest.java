@@ -125,8 +125,8 @@ class ModelsTest {
     @Test
     void theFirstConvolutionIsFoundInsideNestedBlocksAndDenseNetworksHaveNone() {
         assertEquals(32, Models.firstConvolution(Models.network(Models.CIFAR10)).getFilters());
-        // Lesson 12's network keeps each convolution inside a block with its normalisation and ReLU.
-        assertEquals(16, Models.firstConvolution(Models.network(Models.CIFAR10_RESNET)).getFilters());
+        // Lesson 12's network starts with its whitening layer.
+        assertEquals(lib.Whitening.FILTERS, Models.firstConvolution(Models.network(Models.CIFAR10_WHITENED)).getFilters());
         assertNull(Models.firstConvolution(Models.network(Models.FASHION_MNIST_DENSE)));
     }
 }

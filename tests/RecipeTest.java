@@ -10,9 +10,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 import java.util.List;
 import lib.Augmentation;
+import lib.LabeledImages;
+import lib.Muon;
 import lib.BadInputException;
 import lib.Models;
 import lib.Training;
@@ -37,22 +45,111 @@ class RecipeTest {
     }
 
     @Test
-    void theLearningRateClimbsToItsPeakThenFallsToZero() {
-        Tracker rate = Training.oneCycle(0.4f, 10, 40);
-        assertEquals(0.04f, rate.getNewValue(1), 1e-6, "one step into the warm-up");
-        assertEquals(0.2f, rate.getNewValue(5), 1e-6);
-        assertEquals(0.4f, rate.getNewValue(10), 1e-6, "the peak, at the end of the warm-up");
-        assertEquals(0.2f, rate.getNewValue(25), 1e-6, "half way down");
-        assertEquals(0f, rate.getNewValue(40), 1e-6, "zero at the last step");
-        float previous = 0;
-        for (int step = 1; step <= 40; step++) {
-            float value = rate.getNewValue(step);
-            assertTrue(step <= 10 ? value > previous : value < previous || value == 0, "step " + step + ": " + value);
-            previous = value;
+    void everyRateFallsInAStraightLineToZeroAndTheWhiteningBiasesWithinItsSteps() {
+        try (Model model = whitenedModel()) {
+            Block net = model.getBlock();
+            // Filters by SGD without momentum or decay, so a step is rate x batch x gradient (summed loss).
+            Muon sgd = new Muon(net, true, false, 0.5f, 0, 0, 2, 1, 40, 10, 0);
+            String filters = nameOf(net, 2); // the first 3x3 convolution's weights
+            String whiteningBias = nameOf(net, 1);
+            float[] sizes = new float[41], biasSizes = new float[41];
+            for (int step = 0; step <= 40; step++) {
+                sizes[step] = stepSize(sgd, net, filters);
+                biasSizes[step] = stepSize(sgd, net, whiteningBias);
+            }
+            assertEquals(0.5f * 2, sizes[0], 1e-5, "the first step: the full rate");
+            assertEquals(0.5f * 2 / 2, sizes[20], 1e-5, "half way: half the rate");
+            assertEquals(0, sizes[40], 1e-6, "zero at the last step");
+            for (int step = 1; step <= 40; step++) assertTrue(sizes[step] < sizes[step - 1], "step " + step);
+            assertTrue(biasSizes[5] > 0 && biasSizes[10] == 0 && biasSizes[30] == 0, "the whitening bias stops after its steps");
         }
-        // A run of a single step (a quick look with --limit): a finite rate, no division by zero.
-        Tracker oneStep = Training.oneCycle(0.4f, 3, 1);
-        assertTrue(Float.isFinite(oneStep.getNewValue(1)) && oneStep.getNewValue(1) > 0, "one step: " + oneStep.getNewValue(1));
+    }
+
+    /** The change one update with gradient one makes to the first number of the parameter called {@code name}. */
+    private static float stepSize(Muon optimizer, Block net, String name) {
+        Parameter parameter = net.getParameters().get(name);
+        NDArray weight = parameter.getArray();
+        float before = weight.toFloatArray()[0];
+        try (NDArray gradient = weight.onesLike()) {
+            optimizer.update(parameter.getId(), weight, gradient);
+        }
+        return before - weight.toFloatArray()[0];
+    }
+
+    private static String nameOf(Block net, int index) {
+        return net.getParameters().keys().get(index);
+    }
+
+    private static Model whitenedModel() {
+        return Models.create(Models.CIFAR10_WHITENED, Models.cifarWhitened(), new Shape(3, 32, 32));
+    }
+
+    @Test
+    void muonTurnsTheFiltersStepIntoOneWhoseDirectionsAllMoveAboutAsFar() {
+        // Rows of different sizes: a step that would move some directions ten times as far as others.
+        NDArray gradient = manager.randomNormal(new Shape(64, 288)).mul(manager.linspace(1f, 10f, 64).reshape(64, 1));
+        double[] before = singularValues(gradient);
+        assertTrue(before[0] / before[63] > 5, "the gradient's own values are spread: " + before[0] + " to " + before[63]);
+        for (NDArray step : List.of(Muon.orthogonalised(gradient), Muon.orthogonalised(gradient.transpose()))) {
+            double[] values = singularValues(step);
+            assertEquals(64, values.length);
+            for (double value : values) assertTrue(value > 0.5 && value < 1.5, "singular value " + value);
+        }
+    }
+
+    private static double[] singularValues(NDArray matrix) {
+        int rows = (int) matrix.getShape().get(0), columns = (int) matrix.getShape().get(1);
+        float[] values = matrix.toFloatArray();
+        double[][] data = new double[rows][columns];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < columns; c++) data[r][c] = values[r * columns + c];
+        return new SingularValueDecomposition(MatrixUtils.createRealMatrix(data)).getSingularValues();
+    }
+
+    @Test
+    void muonRescalesAndStepsTheFiltersAndLeavesTheWhiteningFiltersAndTheScalesAlone() {
+        try (Model model = whitenedModel()) {
+            Block net = model.getBlock();
+            Muon muon = new Muon(net, true, true, 0.1f, 0.6f, 0, 2, 1, 100, 10, 0);
+            for (var named : net.getParameters()) {
+                Parameter parameter = named.getValue();
+                NDArray weight = parameter.getArray();
+                float[] before = weight.toFloatArray();
+                muon.update(parameter.getId(), weight, manager.randomNormal(weight.getShape()));
+                boolean moved = !java.util.Arrays.equals(before, weight.toFloatArray());
+                boolean frozen = named.getKey().equals(nameOf(net, 0)) || parameter.getType() == Parameter.Type.GAMMA;
+                assertEquals(!frozen, moved, named.getKey());
+                if (!frozen && weight.getShape().dimension() == 4) {
+                    // Rescaled to norm sqrt(filters); then a step of 0.1 times a matrix of singular values below 1.5.
+                    double expected = Math.sqrt(weight.getShape().get(0));
+                    double norm = weight.norm().getFloat();
+                    assertEquals(expected, norm, 0.1 * 1.5 * expected, named.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSgdPartStepsAsNesterovSgdWithWeightDecayOnTheSummedLoss() {
+        try (Model model = whitenedModel()) {
+            Block net = model.getBlock();
+            Muon muon = new Muon(net, true, true, 0.1f, 0.6f, 1e-3f, 4, 1, 1000, 10, 0);
+            Parameter head = net.getParameters().get(net.getParameters().size() - 1).getValue(); // the Linear layer's weights
+            assertEquals(2, head.getArray().getShape().dimension());
+            NDArray weight = head.getArray();
+            float w = weight.toFloatArray()[0];
+            float rate = Muon.Settings.AIRBENCH.headRate(), momentum = Muon.Settings.AIRBENCH.otherMomentum();
+            float decay = 1e-3f * 4 / rate;
+            float velocity = 0;
+            for (int step = 0; step < 3; step++) {
+                try (NDArray gradient = weight.onesLike().mul(0.25f)) {
+                    muon.update(head.getId(), weight, gradient);
+                }
+                float summed = 4 * 0.25f + decay * w;      // the summed loss's gradient, plus decay
+                velocity = momentum * velocity + summed;
+                w -= rate * (1 - step / 1000f) * (summed + momentum * velocity);
+                assertEquals(w, weight.toFloatArray()[0], 1e-5, "step " + (step + 1));
+            }
+        }
     }
 
     @Test
@@ -138,36 +235,91 @@ class RecipeTest {
     @Test
     void eachIngredientCanBeLeftOutAndNothingElseChanges() {
         Recipe modern = Recipe.MODERN;
-        assertEquals(0, modern.without(List.of("momentum")).momentum());
-        assertFalse(modern.without(List.of("momentum")).nesterov());
-        assertEquals(0, modern.without(List.of("schedule")).warmupEpochs());
-        assertEquals(modern.learningRate() / 2, modern.without(List.of("schedule")).learningRate(), "the schedule's mean rate");
+        assertTrue(modern.whitening() && modern.muon() && modern.byKind());
+        assertFalse(modern.without(List.of("whitening")).whitening());
+        assertTrue(modern.without(List.of("whitening")).muon());
+        assertFalse(modern.without(List.of("muon")).muon());
+        assertEquals(Muon.SGD_FILTER_RATE, modern.without(List.of("muon")).learningRate(), "airbench94's SGD rate for the filters");
+        assertTrue(modern.without(List.of("whitening", "muon")).byKind(), "still lesson 12's optimizer, all by SGD");
         assertEquals(0, modern.without(List.of("label-smoothing")).labelSmoothing());
         assertEquals(TutorialRun.Augmented.NONE, modern.without(List.of("augmentation")).augmented());
+        assertEquals(TutorialRun.Augmented.CROP_AND_FLIP, modern.without(List.of("alternating-flip")).augmented());
         assertFalse(modern.without(List.of("flip-at-test")).flipAtTest());
         assertTrue(modern.without(List.of("flip-at-test")).shiftAtTest());
         assertFalse(modern.without(List.of("shift-at-test")).shiftAtTest());
         assertEquals(6, modern.looks().count());
         assertEquals(1, modern.without(List.of("flip-at-test", "shift-at-test")).looks().count());
-        assertFalse(modern.without(List.of("residual")).residual());
         assertEquals(modern, modern.without(List.of()));
         assertEquals(modern.batchSize(), modern.without(Recipe.INGREDIENTS).batchSize());
+        assertFalse(Recipe.TUTORIAL.byKind(), "the tutorial's runs: one SGD for all");
         String message = assertThrows(BadInputException.class, () -> modern.without(List.of("dropout"))).getMessage();
         assertTrue(message.contains("--without") && message.contains("dropout") && message.contains("label-smoothing"), message);
     }
 
     @Test
-    void theResidualNetworkGivesTenScoresAndLosesItsResidualBlocksWhenAsked() {
-        Shape image = new Shape(3, 32, 32);
-        try (Model full = Models.create(Models.CIFAR10_RESNET, Models.cifarResNet(true), image);
-                Model plain = Models.create(Models.CIFAR10_RESNET, Models.cifarResNet(false), image)) {
-            long withBlocks = Models.parameterCount(full.getBlock());
-            long without = Models.parameterCount(plain.getBlock());
-            assertTrue(without < withBlocks, without + " parameters without residual blocks, " + withBlocks + " with");
-            NDArray batch = manager.randomUniform(0, 1, Models.batchOf(2, image));
-            NDArray scores = full.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), new NDList(batch), false).head();
+    void theWhitenedNetworkGivesTenScoresAndItsFirstLayerWhitensThePatches() {
+        LabeledImages images = correlatedImages(200, 7);
+        try (Model model = whitenedModel()) {
+            Models.startWhitened(model.getBlock(), images, true);
+            NDArray batch = images.toTensor(manager);
+            ParameterStore parameters = new ParameterStore(manager, false);
+            NDArray scores = model.getBlock().forward(parameters, new NDList(batch.get("0:2")), false).head();
             assertEquals(new Shape(2, 10), scores.getShape());
+            // The first layer's first twelve outputs over all patches: uncorrelated, each of mean square
+            // one (a little less for the weakest directions, which the epsilon keeps from being blown up).
+            Conv2d whitening = Models.firstConvolution(model.getBlock());
+            NDArray out = whitening.forward(parameters, new NDList(batch), false).head(); // (N, 32, 31, 31)
+            NDArray twelve = out.get(":, 0:12").transpose(1, 0, 2, 3).reshape(12, -1);
+            float[] products = twelve.matMul(twelve.transpose()).div(twelve.getShape().get(1)).toFloatArray();
+            for (int a = 0; a < 12; a++) {
+                for (int b = 0; b < 12; b++) {
+                    float product = products[a * 12 + b];
+                    String which = "mean product of outputs " + a + " and " + b + ": " + product;
+                    assertTrue(a == b ? product > 0.5 && product < 1.001 : Math.abs(product) < 0.01, which);
+                }
+            }
+            assertTrue(products[0] > 0.99, "the strongest direction: " + products[0]);
+            assertEquals(0, out.get(":, 12:24").add(out.get(":, 0:12")).abs().max().getFloat(), 1e-4, "filters 12-23 are 0-11 negated");
         }
+    }
+
+    /** Images whose neighbouring pixels and channels are strongly correlated, as photographs' are. */
+    private static LabeledImages correlatedImages(int count, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        byte[] pixels = new byte[count * 32 * 32 * 3];
+        for (int i = 0; i < count; i++) {
+            double level = 30 + random.nextDouble() * 150, slope = random.nextGaussian() * 2;
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    double value = level + slope * (x - 16) + random.nextGaussian() * 8;
+                    for (int c = 0; c < 3; c++) {
+                        double tinted = value * (0.8 + 0.1 * c) + random.nextGaussian() * 4;
+                        pixels[((i * 32 + y) * 32 + x) * 3 + c] = (byte) Math.max(0, Math.min(255, Math.round(tinted)));
+                    }
+                }
+            }
+        }
+        return new LabeledImages(pixels, new byte[count], 32, 32, 3, lib.Cifar10.CLASS_NAMES);
+    }
+
+    @Test
+    void flipsAlternateSoThatEveryImageIsSeenBothWaysInTwoEpochs() {
+        LabeledImages images = correlatedImages(64, 3);
+        NDArray original = images.toTensor(manager);
+        NDArray mirrored = original.flip(3);
+        NDArray start = images.halfMirrored(5).toTensor(manager);
+        int flipped = 0;
+        for (int i = 0; i < 64; i++) {
+            boolean same = start.get(i).contentEquals(original.get(i));
+            assertTrue(same || start.get(i).contentEquals(mirrored.get(i)), "image " + i + " is itself or its mirror image");
+            if (!same) flipped++;
+        }
+        assertTrue(flipped > 16 && flipped < 48, "about half mirrored: " + flipped);
+        Augmentation.AlternatingFlip alternate = new Augmentation.AlternatingFlip(9);
+        alternate.startEpoch(1);
+        assertArrayEquals(start.toFloatArray(), alternate.transform(start).toFloatArray(), "odd epochs: as they are");
+        alternate.startEpoch(2);
+        assertArrayEquals(start.flip(3).toFloatArray(), alternate.transform(start).toFloatArray(), "even epochs: all mirrored");
     }
 
     @Test

@@ -22,6 +22,8 @@ package lib;
 //DEPS info.picocli:picocli:4.7.7
 //DEPS tech.tablesaw:tablesaw-core:0.44.4
 //DEPS org.knowm.xchart:xchart:4.0.3
+// Lesson 12's whitening layer: the eigenvectors of a 12x12 covariance matrix.
+//DEPS org.apache.commons:commons-math3:3.6.1
 
 // Arrays created from Java data pass through direct buffers that are freed only when the garbage
 // collector runs; a cap on them (and on the heap) keeps a long training run from growing.

@@ -43,6 +43,26 @@ public record LabeledImages(byte[] pixels, byte[] labels, int height, int width,
                 Arrays.copyOfRange(labels, from, to), height, width, channels, classNames);
     }
 
+    /** A copy in which a random half of the images (drawn from {@code seed}) are mirrored left-right. */
+    public LabeledImages halfMirrored(long seed) {
+        byte[] mirrored = pixels.clone();
+        java.util.Random coin = new java.util.Random(seed);
+        int rowBytes = width * channels;
+        for (int image = 0; image < size(); image++) {
+            if (!coin.nextBoolean()) continue;
+            for (int row = image * height * rowBytes; row < (image + 1) * height * rowBytes; row += rowBytes) {
+                for (int left = 0, right = width - 1; left < right; left++, right--) {
+                    for (int channel = 0; channel < channels; channel++) {
+                        byte swap = mirrored[row + left * channels + channel];
+                        mirrored[row + left * channels + channel] = mirrored[row + right * channels + channel];
+                        mirrored[row + right * channels + channel] = swap;
+                    }
+                }
+            }
+        }
+        return new LabeledImages(mirrored, labels, height, width, channels, classNames);
+    }
+
     public LabeledImages first(int count) {
         return count >= size() ? this : slice(0, count);
     }

@@ -206,11 +206,23 @@ public final class RunFolder implements Training.Checkpoints {
      * checkpoint is and how to resume it.
      */
     public Model model(Shape imageShape) {
-        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(manifest.dropoutOrDefault(), recipe()), imageShape)
+        Model model = epochsDone == 0 ? Models.create(run.network(), run.newNetwork(manifest.dropoutOrDefault()), imageShape)
                 : loadModel(dir, manifest);
         if (reportsStops && !training) {
             training = true;
             Runtime.getRuntime().addShutdownHook(new Thread(this::reportIfStopped));
+        }
+        return model;
+    }
+
+    /**
+     * The same for a network that starts from the data: a new run of lesson 12's network gets its
+     * whitening layer from {@code train}'s images ({@link Models#startWhitened}).
+     */
+    public Model model(LabeledImages train) {
+        Model model = model(train.imageShape());
+        if (epochsDone == 0 && run.network().equals(Models.CIFAR10_WHITENED)) {
+            Models.startWhitened(model.getBlock(), train, recipe().whitening());
         }
         return model;
     }
@@ -365,9 +377,7 @@ public final class RunFolder implements Training.Checkpoints {
     private static Model loadModel(Path dir, Manifest manifest) {
         requireDjlFormat(dir.resolve(manifest.weights()));
         Model model = Model.newInstance(manifest.network());
-        TutorialRun run = TutorialRun.named(manifest.run());
-        boolean residual = run == null || manifest.recipe(run).residual();
-        model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault(), residual));
+        model.setBlock(Models.network(manifest.network(), manifest.dropoutOrDefault()));
         try {
             model.load(dir, manifest.network(), Map.of("epoch", String.valueOf(manifest.epochsDone())));
         } catch (IOException | MalformedModelException | RuntimeException e) {

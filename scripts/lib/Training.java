@@ -15,9 +15,7 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.LinearTracker;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,19 +158,22 @@ public final class Training {
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
         TutorialRun.Recipe recipe = checkpoints.recipe();
-        Tracker rate = recipe.warmupEpochs() > 0
-                ? oneCycle(checkpoints.learningRate(), Math.round(recipe.warmupEpochs() * steps), checkpoints.epochs() * steps)
-                : Tracker.fixed(checkpoints.learningRate());
-        DefaultTrainingConfig config = config(rate, progress.history().epochs() * steps, checkpoints.weightDecay(),
+        int stepsDone = progress.history().epochs() * steps;
+        DefaultTrainingConfig config = config(Tracker.fixed(checkpoints.learningRate()), stepsDone, checkpoints.weightDecay(),
                 checkpoints.momentum(), recipe.nesterov(), recipe.labelSmoothing(), checkpoints.devices(), progress);
-        MomentumSgd momentum = config.getOptimizer() instanceof MomentumSgd withMomentum ? withMomentum : null;
+        if (recipe.byKind()) {
+            config.optOptimizer(new Muon(model.getBlock(), recipe.whitening(), recipe.muon(), checkpoints.learningRate(),
+                    checkpoints.momentum(), checkpoints.weightDecay(), batchSize, checkpoints.devices().length, checkpoints.epochs() * steps,
+                    Muon.WHITENING_BIAS_EPOCHS * steps, stepsDone));
+        }
+        KeepsVelocities velocities = config.getOptimizer() instanceof KeepsVelocities keeps ? keeps : null;
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
-            if (momentum != null) momentum.restore(model, checkpoints.velocities(model.getNDManager()), trainer.getDevices());
+            if (velocities != null) velocities.restore(model, checkpoints.velocities(model.getNDManager()), trainer.getDevices());
             for (int epoch = progress.history().epochs() + 1; epoch <= checkpoints.epochs(); epoch++) {
                 train.startEpoch(epoch);                      // this epoch's order and augmentation
                 EasyTrain.fit(trainer, 1, train, validation); // its batches, then validation
-                checkpoints.save(model, progress.history(), momentum == null ? null : momentum.velocities(model));
+                checkpoints.save(model, progress.history(), velocities == null ? null : velocities.velocities(model));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -180,20 +181,6 @@ public final class Training {
             throw new IllegalStateException(e);
         }
         return progress.history();
-    }
-
-    /**
-     * The one-cycle schedule of lesson 12: the learning rate climbs in a straight line from 0 to
-     * {@code peak} over the first {@code warmupSteps} steps, then falls in a straight line to 0 at step
-     * {@code totalSteps}. Large steps early, while the network is far from any good answer, and
-     * ever finer ones as it settles. DJL's warm-up tracker in front of its linear one.
-     */
-    public static Tracker oneCycle(float peak, int warmupSteps, int totalSteps) {
-        int warmup = Math.max(1, Math.min(warmupSteps, totalSteps - 1));
-        int coolDown = Math.max(1, totalSteps - warmup); // a run of one step has none to speak of
-        Tracker down = LinearTracker.builder().setBaseValue(peak).optSlope(-peak / coolDown).optMinValue(0).build();
-        return Tracker.warmUp().setMainTracker(down).optWarmUpSteps(warmup).optWarmUpBeginValue(0)
-                .optWarmUpMode(WarmUpTracker.Mode.LINEAR).build();
     }
 
     /**
@@ -228,7 +215,7 @@ public final class Training {
      * but keeps its velocities to itself; here they can be saved with a checkpoint, so a run resumed
      * with {@code --resume} goes on exactly where it stopped.
      */
-    static final class MomentumSgd extends Optimizer {
+    static final class MomentumSgd extends Optimizer implements KeepsVelocities {
         private final Tracker rate;
         private final float momentum;
         private final boolean nesterov;
@@ -279,36 +266,55 @@ public final class Training {
             }
         }
 
-        /** Each parameter's velocity by the parameter's name (zero where it has taken no step yet). */
-        NDList velocities(Model model) {
-            NDList saved = new NDList();
-            for (var parameter : model.getBlock().getParameters()) {
-                Map<Device, NDArray> byDevice = velocities.get(parameter.getValue().getId());
-                NDArray velocity = byDevice == null ? parameter.getValue().getArray().zerosLike()
-                        : byDevice.values().iterator().next().toDevice(Device.cpu(), true);
-                velocity.setName(parameter.getKey());
-                saved.add(velocity);
-            }
-            return saved;
+        @Override
+        public NDList velocities(Model model) {
+            return velocitiesByName(model, velocities);
         }
 
-        /** Puts back velocities saved by {@link #velocities}; nothing to do for null (a new run). */
-        void restore(Model model, NDList saved, Device[] devices) {
-            if (saved == null) return;
-            Map<String, NDArray> byName = new HashMap<>();
-            for (NDArray velocity : saved) byName.put(velocity.getName(), velocity);
-            for (var parameter : model.getBlock().getParameters()) {
-                NDArray velocity = byName.get(parameter.getKey());
-                if (velocity == null || !velocity.getShape().equals(parameter.getValue().getArray().getShape())) {
-                    throw new BadInputException("the saved velocities do not fit the network: " + parameter.getKey()
-                            + (velocity == null ? " is missing" : " has shape " + velocity.getShape()));
-                }
-                Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
-                for (Device device : devices) byDevice.put(device, velocity.toDevice(device, true));
-                velocities.put(parameter.getValue().getId(), byDevice);
-            }
-            saved.close();
+        @Override
+        public void restore(Model model, NDList saved, Device[] devices) {
+            restoreVelocities(model, saved, devices, velocities);
         }
+    }
+
+    /** An optimizer with a velocity a parameter, which a checkpoint saves so that --resume goes on exactly. */
+    public interface KeepsVelocities {
+        /** Each parameter's velocity by the parameter's name (zero where it has taken no step yet). */
+        NDList velocities(Model model);
+
+        /** Puts back velocities saved by {@link #velocities}; nothing to do for null (a new run). */
+        void restore(Model model, NDList saved, Device[] devices);
+    }
+
+    /** An optimizer's velocities ({@code velocities}: by parameter id, then device) by parameter name, on the CPU. */
+    static NDList velocitiesByName(Model model, Map<String, Map<Device, NDArray>> velocities) {
+        NDList saved = new NDList();
+        for (var parameter : model.getBlock().getParameters()) {
+            Map<Device, NDArray> byDevice = velocities.get(parameter.getValue().getId());
+            NDArray velocity = byDevice == null ? parameter.getValue().getArray().zerosLike()
+                    : byDevice.values().iterator().next().toDevice(Device.cpu(), true);
+            velocity.setName(parameter.getKey());
+            saved.add(velocity);
+        }
+        return saved;
+    }
+
+    /** Puts velocities {@link #velocitiesByName} gave back into {@code velocities}, one copy a device; null: nothing to do. */
+    static void restoreVelocities(Model model, NDList saved, Device[] devices, Map<String, Map<Device, NDArray>> velocities) {
+        if (saved == null) return;
+        Map<String, NDArray> byName = new HashMap<>();
+        for (NDArray velocity : saved) byName.put(velocity.getName(), velocity);
+        for (var parameter : model.getBlock().getParameters()) {
+            NDArray velocity = byName.get(parameter.getKey());
+            if (velocity == null || !velocity.getShape().equals(parameter.getValue().getArray().getShape())) {
+                throw new BadInputException("the saved velocities do not fit the network: " + parameter.getKey()
+                        + (velocity == null ? " is missing" : " has shape " + velocity.getShape()));
+            }
+            Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
+            for (Device device : devices) byDevice.put(device, velocity.toDevice(device, true));
+            velocities.put(parameter.getValue().getId(), byDevice);
+        }
+        saved.close();
     }
 
     /**

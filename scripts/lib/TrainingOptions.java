@@ -13,15 +13,17 @@ public class TrainingOptions {
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Learning rate: the size of each SGD step (default: the run's, the tutorial's " + Training.LEARNING_RATE
-                    + "; lesson 12's peak " + TutorialRun.Recipe.MODERN_PEAK_RATE + ", the fixed rate half of it with --without schedule).")
+                    + "; in lesson 12 the filters' first Muon step, " + TutorialRun.Recipe.MODERN_FILTER_RATE + ").")
     public Float learningRate;
 
     @Option(names = "--weight-decay", paramLabel = "W",
-            description = "L2 weight decay: each step also shrinks every weight by the learning rate times W times itself (default: the run's, 0 for the tutorial's).")
+            description = "L2 weight decay: each step also shrinks every weight by the learning rate times W times itself (default: the run's,"
+                    + " 0 for the tutorial's; in lesson 12 W a training image, for the weights SGD trains).")
     public Float weightDecay;
 
     @Option(names = "--momentum", paramLabel = "M",
-            description = "Momentum: each step also keeps M times the step before (default: the run's, 0 for the tutorial's; 0.9 is usual).")
+            description = "Momentum: each step also keeps M times the step before (default: the run's, 0 for the tutorial's; 0.9 is usual;"
+                    + " in lesson 12 the filters', 0.6).")
     public Float momentum;
 
     @Option(names = "--dropout", paramLabel = "P",

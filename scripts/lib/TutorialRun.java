@@ -28,9 +28,9 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
     public static final TutorialRun FASHION_MNIST_DENSE = new TutorialRun("fashion-mnist-dense", "Fashion-MNIST, dense network",
             Dataset.FASHION_MNIST, Models.FASHION_MNIST_DENSE, 20, Recipe.TUTORIAL, "train-fashion-mnist --dense");
 
-    /** Beyond the tutorial (lesson 12): a small residual network with batch normalisation, trained the modern way. */
+    /** Beyond the tutorial (lesson 12): a whitened CNN with batch normalisation, trained the modern way. */
     public static final TutorialRun CIFAR10_FAST = new TutorialRun("cifar10-fast", "CIFAR-10, modern recipe",
-            Dataset.CIFAR10, Models.CIFAR10_RESNET, 17, Recipe.MODERN, "train-cifar-fast");
+            Dataset.CIFAR10, Models.CIFAR10_WHITENED, 7, Recipe.MODERN, "train-cifar-fast");
 
     public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE, CIFAR10_FAST);
 
@@ -50,52 +50,58 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             case NONE -> new Transform[0];
             case TUTORIAL -> Augmentation.tutorial(seed);
             case CROP_AND_FLIP -> Augmentation.cropAndFlip(seed);
+            case CROP_AND_ALTERNATING_FLIP -> Augmentation.cropAndAlternatingFlip(seed);
         };
     }
 
-    /** How training images are changed at random: not at all, the tutorial's four layers, or crop and flip. */
-    public enum Augmented { NONE, TUTORIAL, CROP_AND_FLIP }
+    /** How training images are changed at random: not at all, the tutorial's four layers, crop and flip, or crop and flips that alternate. */
+    public enum Augmented { NONE, TUTORIAL, CROP_AND_FLIP, CROP_AND_ALTERNATING_FLIP }
 
     /**
-     * How a network is trained: batch size, SGD's learning rate (the peak, with a schedule), momentum
-     * (Nesterov's or the plain kind), L2 weight decay, label smoothing, the epochs over which the
-     * learning rate climbs before it falls to zero (0: no schedule, a fixed rate), the augmentation,
-     * how many looks the network takes at each test image ({@link Evaluation.Looks}: also mirrored,
-     * also shifted), and whether the network has its residual connections.
+     * How a network is trained: batch size; the learning rate, momentum (Nesterov's or the plain
+     * kind) and weight decay (SGD's for the tutorial; for lesson 12, the filters' {@link Muon} rate
+     * and momentum, and decay per image); label smoothing; the augmentation; how many looks the
+     * network takes at each test image ({@link Evaluation.Looks}: also mirrored, also shifted);
+     * and, for lesson 12, whether each kind of parameter is trained its own way ({@link Muon}: the
+     * tutorial's one SGD for all otherwise), whether the first layer whitens ({@link Whitening}) and
+     * whether the filters are trained by Muon (else by Nesterov SGD, as the rest).
      */
     public record Recipe(int batchSize, float learningRate, float momentum, boolean nesterov, float weightDecay,
-            float labelSmoothing, float warmupEpochs, Augmented augmented, boolean flipAtTest, boolean shiftAtTest,
-            boolean residual) {
+            float labelSmoothing, Augmented augmented, boolean flipAtTest, boolean shiftAtTest, boolean byKind,
+            boolean whitening, boolean muon) {
 
-        /** Lesson 12's batch size and peak rate, named so the options' help can quote them (the tutorial's rate is Training's). */
-        public static final float MODERN_PEAK_RATE = 0.2f;
-        public static final int MODERN_BATCH_SIZE = 128;
+        /** Lesson 12's batch size and filter rate, named so the options' help can quote them (the tutorial's rate is Training's). */
+        public static final float MODERN_FILTER_RATE = 0.12f;
+        public static final int MODERN_BATCH_SIZE = 250;
 
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
-        public static final Recipe TUTORIAL = new Recipe(32, Training.LEARNING_RATE, 0, false, 0, 0, 0, Augmented.NONE, false, false, true);
+        public static final Recipe TUTORIAL = new Recipe(32, Training.LEARNING_RATE, 0, false, 0, 0, Augmented.NONE, false, false, false, false, false);
 
         /**
-         * Lesson 12's, after David Page's "How to train your ResNet" and Keller Jordan's airbench:
-         * batches of 128, Nesterov momentum 0.9, weight decay 5e-4, label smoothing 0.2, the learning
-         * rate up to 0.2 over the first three epochs and down to zero at the run's end, random crops
-         * (4-pixel shifts) and flips, and six looks at each test image (as it is and shifted a pixel
-         * either way, each also mirrored), their scores averaged.
+         * Lesson 12's, after Keller Jordan's airbench94_muon: batches of 250; a whitening first layer;
+         * the filters trained by Muon (rate 0.12, Nesterov momentum 0.6), the rest by Nesterov SGD;
+         * weight decay 2e-6 per image; every rate falling in a straight line to zero at the run's
+         * end; label smoothing 0.2; random crops (2-pixel shifts) and flips that alternate epoch by
+         * epoch; and six looks at each test image (as it is and shifted a pixel either way, each
+         * also mirrored), their scores averaged.
          */
-        public static final Recipe MODERN = new Recipe(MODERN_BATCH_SIZE, MODERN_PEAK_RATE, 0.9f, true, 5e-4f, 0.2f, 3, Augmented.CROP_AND_FLIP, true, true, true);
+        public static final Recipe MODERN = new Recipe(MODERN_BATCH_SIZE, MODERN_FILTER_RATE, 0.6f, true, 2e-6f, 0.2f,
+                Augmented.CROP_AND_ALTERNATING_FLIP, true, true, true, true, true);
 
         /** The ingredients --without can take out, one ablation each. */
-        public static final List<String> INGREDIENTS =
-                List.of("momentum", "schedule", "label-smoothing", "augmentation", "flip-at-test", "shift-at-test", "residual");
+        public static final List<String> INGREDIENTS = List.of("whitening", "muon", "label-smoothing", "augmentation",
+                "alternating-flip", "flip-at-test", "shift-at-test");
 
         Recipe augmented(Augmented how) {
-            return new Recipe(batchSize, learningRate, momentum, nesterov, weightDecay, labelSmoothing, warmupEpochs, how,
-                    flipAtTest, shiftAtTest, residual);
+            return new Recipe(batchSize, learningRate, momentum, nesterov, weightDecay, labelSmoothing, how, flipAtTest,
+                    shiftAtTest, byKind, whitening, muon);
         }
 
         /**
-         * This recipe with {@code ingredients} taken out: momentum (plain SGD), schedule (a fixed learning
-         * rate, half the peak: the schedule's mean), label smoothing, augmentation, the mirrored and the
-         * shifted looks at test time, the residual connections.
+         * This recipe with {@code ingredients} taken out: the whitening layer (a first convolution
+         * trained like the others), Muon (Nesterov SGD for the filters too, at airbench94's rate), label
+         * smoothing, augmentation, alternating flips (random ones instead), the mirrored and the
+         * shifted looks at test time.
          */
         public Recipe without(List<String> ingredients) {
             List<String> out = ingredients == null ? List.of() : ingredients;
@@ -104,13 +110,14 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
                     throw new BadInputException("--without takes " + String.join(", ", INGREDIENTS) + "; not " + ingredient);
                 }
             }
-            boolean noSchedule = out.contains("schedule");
-            boolean noMomentum = out.contains("momentum");
-            return new Recipe(batchSize, noSchedule && warmupEpochs > 0 ? learningRate / 2 : learningRate,
-                    noMomentum ? 0 : momentum, nesterov && !noMomentum, weightDecay,
-                    out.contains("label-smoothing") ? 0 : labelSmoothing, noSchedule ? 0 : warmupEpochs,
-                    out.contains("augmentation") ? Augmented.NONE : augmented, flipAtTest && !out.contains("flip-at-test"),
-                    shiftAtTest && !out.contains("shift-at-test"), residual && !out.contains("residual"));
+            Augmented how = out.contains("augmentation") ? Augmented.NONE
+                    : out.contains("alternating-flip") && augmented == Augmented.CROP_AND_ALTERNATING_FLIP ? Augmented.CROP_AND_FLIP
+                    : augmented;
+            boolean noMuon = out.contains("muon");
+            return new Recipe(batchSize, noMuon ? Muon.SGD_FILTER_RATE : learningRate, noMuon ? Muon.Settings.AIRBENCH.otherMomentum() : momentum,
+                    nesterov, weightDecay, out.contains("label-smoothing") ? 0 : labelSmoothing, how,
+                    flipAtTest && !out.contains("flip-at-test"), shiftAtTest && !out.contains("shift-at-test"), byKind,
+                    whitening && !out.contains("whitening"), muon && !noMuon);
         }
 
         /** How many looks at each test image this recipe takes. */
@@ -129,9 +136,9 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
         return Models.network(network);
     }
 
-    /** The same with Dropout layers of {@code dropout} ({@code --dropout}; 0: none), as {@code recipe} builds it. */
-    public SequentialBlock newNetwork(float dropout, Recipe recipe) {
-        return Models.network(network, dropout, recipe.residual());
+    /** The same with Dropout layers of {@code dropout} ({@code --dropout}; 0: none). */
+    public SequentialBlock newNetwork(float dropout) {
+        return Models.network(network, dropout);
     }
 
     /** Where a run goes when --output is not given; quick looks (--limit) get a folder of their own. */
