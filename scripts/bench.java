@@ -22,7 +22,7 @@
  * --engine PyTorch measures the other engine:
  * run it once per engine, one after the other, to compare them.
  *
- * Each model trains with batches of its recipe's size (32 for the tutorial's, 128 for lesson 12's)
+ * Each model trains with batches of its recipe's size (32 for the tutorial's, 250 for lesson 12's)
  * and its optimizer, unless --batch-size says otherwise.
  *
  * Run:    ./jbang bench                      (all three models, 200 timed steps each path)
@@ -42,7 +42,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Transform;
 import java.io.IOException;
@@ -195,11 +194,14 @@ class Bench implements Callable<Integer> {
     /** The batch size of the model being timed: its recipe's, unless --batch-size was given. */
     private int batchSize;
 
-    /** The model's own optimizer and loss at its recipe's peak rate (the schedule costs nothing to time). */
-    private static TrainingConfig configFor(TutorialRun run, TrainingListener... listeners) {
+    /**
+     * The model's own loss and optimizer, as its training script sets them (for lesson 12's, rates
+     * falling over one long epoch: the schedule costs nothing to time).
+     */
+    private TrainingConfig configFor(TutorialRun run, Model model, TrainingListener... listeners) {
         TutorialRun.Recipe recipe = run.recipe();
-        return Training.config(Tracker.fixed(recipe.learningRate()), 0, recipe.weightDecay(), recipe.momentum(),
-                recipe.nesterov(), recipe.labelSmoothing(), lib.Engines.devices(null), listeners);
+        return Training.config(model, recipe, recipe.learningRate(), recipe.momentum(), recipe.weightDecay(), batchSize,
+                lib.Engines.devices(null), warmup + steps, 1, 0, listeners);
     }
 
     private Model newModel(TutorialRun run, Shape imageShape) {
@@ -209,7 +211,7 @@ class Bench implements Callable<Integer> {
     /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */
     private double timeBareStep(TutorialRun run, DataSplits data) {
         Shape imageShape = data.train().imageShape();
-        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run));
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run, model));
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(batchSize, imageShape));
             NDList batch = data.train().firstBatch(manager, batchSize);
@@ -239,7 +241,7 @@ class Bench implements Callable<Integer> {
         Shape imageShape = data.train().imageShape();
         // The bar is drawn as on a terminal, into nothing: its cost counts, its text would clutter the table.
         KerasProgress progress = new KerasProgress(new History(), 1, warmup + steps, true, new PrintStream(OutputStream.nullOutputStream()));
-        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run, progress));
+        try (Model model = newModel(run, imageShape); Trainer trainer = model.newTrainer(configFor(run, model, progress));
                 NDManager manager = NDManager.newBaseManager()) {
             trainer.initialize(Models.batchOf(batchSize, imageShape));
             EpochDataset train = data.train().shuffled(manager, batchSize, options.seed, augmentation);

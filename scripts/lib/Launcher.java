@@ -98,8 +98,9 @@ public final class Launcher {
         }
         // picocli lists the value after an unknown option as unknown too ('--epoch', '1'): name the option alone.
         String given = unmatched.getUnmatched().get(0);
-        if (COMMON_OPTIONS.contains(given.split("=", 2)[0])) { // one of the course's options, but not this script's
-            err.println("error: " + e.getCommandLine().getCommandName() + " has no use for " + given.split("=", 2)[0] + " (see --help)");
+        String optionName = given.split("=", 2)[0];
+        if (COMMON_OPTIONS.contains(optionName)) { // one of the course's options, but not this script's
+            err.println("error: " + e.getCommandLine().getCommandName() + " has no use for " + optionName + " (see --help)");
             return 2;
         }
         // picocli finds the options closest to a mistyped one: --epoch gives --epochs.

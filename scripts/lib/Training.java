@@ -79,6 +79,23 @@ public final class Training {
                 .addTrainingListeners(listeners);                        // so these must come after it
     }
 
+    /**
+     * The loss and optimizer a run of {@code recipe} trains {@code model} with: for lesson 12's recipe,
+     * each kind of parameter its own way ({@link Muon}), its rates falling to zero at the last of
+     * {@code epochs} epochs of {@code stepsPerEpoch} steps; otherwise SGD at a fixed rate.
+     */
+    public static DefaultTrainingConfig config(Model model, TutorialRun.Recipe recipe, float learningRate, float momentum,
+            float weightDecay, int batchSize, Device[] devices, int stepsPerEpoch, int epochs, int stepsDone,
+            TrainingListener... listeners) {
+        DefaultTrainingConfig config = config(Tracker.fixed(learningRate), stepsDone, weightDecay, momentum, recipe.nesterov(),
+                recipe.labelSmoothing(), devices, listeners);
+        if (recipe.byKind()) {
+            config.optOptimizer(new Muon(model.getBlock(), recipe.whitening(), recipe.muon(), learningRate, momentum, weightDecay,
+                    batchSize, devices.length, epochs * stepsPerEpoch, Muon.WHITENING_BIAS_EPOCHS * stepsPerEpoch, stepsDone));
+        }
+        return config;
+    }
+
     /** Where a training run keeps its progress: the epochs done so far, and a checkpoint after each. */
     public interface Checkpoints {
         /** The epochs already trained (none for a new run). */
@@ -159,13 +176,8 @@ public final class Training {
         KerasProgress progress = new KerasProgress(checkpoints.soFar(), checkpoints.epochs(), steps);
         TutorialRun.Recipe recipe = checkpoints.recipe();
         int stepsDone = progress.history().epochs() * steps;
-        DefaultTrainingConfig config = config(Tracker.fixed(checkpoints.learningRate()), stepsDone, checkpoints.weightDecay(),
-                checkpoints.momentum(), recipe.nesterov(), recipe.labelSmoothing(), checkpoints.devices(), progress);
-        if (recipe.byKind()) {
-            config.optOptimizer(new Muon(model.getBlock(), recipe.whitening(), recipe.muon(), checkpoints.learningRate(),
-                    checkpoints.momentum(), checkpoints.weightDecay(), batchSize, checkpoints.devices().length, checkpoints.epochs() * steps,
-                    Muon.WHITENING_BIAS_EPOCHS * steps, stepsDone));
-        }
+        DefaultTrainingConfig config = config(model, recipe, checkpoints.learningRate(), checkpoints.momentum(), checkpoints.weightDecay(),
+                batchSize, checkpoints.devices(), steps, checkpoints.epochs(), stepsDone, progress);
         KeepsVelocities velocities = config.getOptimizer() instanceof KeepsVelocities keeps ? keeps : null;
         try (Trainer trainer = model.newTrainer(config)) {
             trainer.initialize(Models.batchOf(batchSize, imageShape)); // keeps the weights the model holds
