@@ -92,7 +92,7 @@ class Features implements Callable<Integer> {
                 Block layer = layers.get(i).getValue();
                 x = layer.forward(parameters, x, false);
                 // A block ends at the ReLU after a convolution (the tutorial's layers), or is one layer
-                // holding its convolutions, normalisation and ReLU (lesson 12's network)
+                // holding its convolutions, normalisation and GELU (lesson 12's network)
                 boolean endOfBlock = i > 0 && layers.get(i - 1).getValue() instanceof Conv2d
                         || !(layer instanceof Conv2d) && Models.firstConvolution(layer) != null;
                 if (!endOfBlock) continue;

@@ -153,6 +153,16 @@ class RecipeTest {
     }
 
     @Test
+    void optimizersCountStepsForEachDeviceOnItsOwn() {
+        // DJL updates each device's copy of a parameter in turn, one optimizer call a device: counted
+        // together, the calls would run a schedule as many times too fast.
+        ai.djl.Device gpu0 = ai.djl.Device.gpu(0), gpu1 = ai.djl.Device.gpu(1);
+        assertFalse(Training.stepCounter("w", gpu0).equals(Training.stepCounter("w", gpu1)));
+        assertEquals(Training.stepCounter("w", gpu0), Training.stepCounter("w", ai.djl.Device.gpu(0)));
+        assertFalse(Training.stepCounter("w", gpu0).equals(Training.stepCounter("v", gpu0)));
+    }
+
+    @Test
     void labelSmoothingAimsAtOneMinusEOnTheTruthAndEOverTenEverywhere() {
         NDArray scores = manager.create(new float[] {2, 0, 0, 0, 0, 0, 0, 0, 0, -1}, new Shape(1, 10));
         NDArray label = manager.create(new float[] {0});

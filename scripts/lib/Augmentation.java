@@ -244,13 +244,6 @@ public final class Augmentation {
         return images.getManager().create(pixels, images.getShape());
     }
 
-    /**
-     * Keras {@code RandomFlip("horizontal")}: each image is mirrored left-right with probability
-     * 1/2. A cat facing left is still a cat; upside down it would be a picture the model never
-     * meets, hence no vertical flips. DJL's own {@code RandomFlipLeftRight} isn't used because in
-     * DJL 0.36 it returns its input unchanged (it drops the result of its flip), and it would
-     * anyway toss one coin for the whole batch, from the global random generator.
-     */
     /** Every image mirrored in even epochs, none in odd ones (epochs count from 1). */
     public static final class AlternatingFlip extends SeededTransform {
         private int epoch = 1;
@@ -278,6 +271,13 @@ public final class Augmentation {
         }
     }
 
+    /**
+     * Keras {@code RandomFlip("horizontal")}: each image is mirrored left-right with probability
+     * 1/2. A cat facing left is still a cat; upside down it would be a picture the model never
+     * meets, hence no vertical flips. DJL's own {@code RandomFlipLeftRight} isn't used because in
+     * DJL 0.36 it returns its input unchanged (it drops the result of its flip), and it would
+     * anyway toss one coin for the whole batch, from the global random generator.
+     */
     public static final class RandomHorizontalFlip extends SeededTransform {
         public RandomHorizontalFlip(long seed) {
             super(seed);

@@ -38,12 +38,15 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
     }
 
     /**
-     * Filters trained by Nesterov SGD instead (the "without Muon" ablation): airbench94's rate, 11.5
-     * per 1,024 images scaled by its momentum's 1 / (1 - 0.85), on the summed loss.
+     * The epochs over which the whitening layer's bias is trained, its rate falling to zero (airbench
+     * trains it for its first three epochs too, then stops it at once).
      */
-    /** The epochs over which the whitening layer's bias is trained (its rate falling to zero), as in airbench. */
     public static final int WHITENING_BIAS_EPOCHS = 3;
 
+    /**
+     * Filters trained by Nesterov SGD instead (the "without Muon" ablation): airbench94's rate, 11.5
+     * per 1,024 images divided by 1 + 1 / (1 - 0.85) for its momentum, on the summed loss.
+     */
     public static final float SGD_FILTER_RATE = 11.5f / (1024 * (1 + 1 / (1 - 0.85f)));
 
     /** What a parameter is, for the optimizer: each kind is stepped its own way. */
@@ -57,7 +60,6 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
     private final Tracker decay;
     private final Tracker whiteningDecay;
     private final Map<String, Kind> kinds = new HashMap<>();
-    private final Map<String, String> names = new HashMap<>();
     private final Map<String, Map<Device, NDArray>> velocities = new ConcurrentHashMap<>();
 
     /**
@@ -81,22 +83,22 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
         this.devices = devices;
         this.decay = straightDownToZero(totalSteps);
         this.whiteningDecay = straightDownToZero(whiteningSteps);
-        String firstFilters = null;
+        Parameter whiteningFilters = null, whiteningBias = null;
+        if (whitening) {
+            for (Parameter parameter : Models.firstConvolution(net).getParameters().values()) {
+                if (parameter.getType() == Parameter.Type.WEIGHT) whiteningFilters = parameter;
+                else whiteningBias = parameter;
+            }
+        }
         for (Pair<String, Parameter> named : net.getParameters()) {
             Parameter parameter = named.getValue();
-            String name = named.getKey();
-            names.put(parameter.getId(), name);
             Kind kind;
-            if (parameter.getType() == Parameter.Type.WEIGHT && parameter.getArray().getShape().dimension() == 4) {
-                boolean whiteningFilters = firstFilters == null && whitening;
-                if (firstFilters == null) firstFilters = name;
-                kind = whiteningFilters ? Kind.FROZEN : Kind.FILTERS;
-            } else if (parameter.getType() == Parameter.Type.GAMMA) {
+            if (parameter == whiteningFilters || parameter.getType() == Parameter.Type.GAMMA) {
                 kind = Kind.FROZEN;
+            } else if (parameter == whiteningBias) {
+                kind = Kind.WHITENING_BIAS;
             } else if (parameter.getType() == Parameter.Type.WEIGHT) {
-                kind = Kind.HEAD;
-            } else if (parameter.getType() == Parameter.Type.BIAS && firstFilters != null && kinds.size() == 1) {
-                kind = whitening ? Kind.WHITENING_BIAS : Kind.BIAS;
+                kind = parameter.getArray().getShape().dimension() == 4 ? Kind.FILTERS : Kind.HEAD;
             } else {
                 kind = Kind.BIAS;
             }
@@ -112,7 +114,7 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
     @Override
     public void update(String parameterId, NDArray weight, NDArray gradient) {
         Kind kind = kinds.get(parameterId);
-        int stepsBefore = updateCount(parameterId) - 1; // DJL counts from one
+        int stepsBefore = updateCount(Training.stepCounter(parameterId, weight.getDevice())) - 1; // DJL counts from one
         if (kind != Kind.FROZEN) {
             NDArray velocity = withDefaultState(velocities, parameterId, weight.getDevice(), id -> weight.zerosLike());
             try (NDScope scope = new NDScope()) {

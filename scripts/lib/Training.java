@@ -96,6 +96,15 @@ public final class Training {
         return config;
     }
 
+    /**
+     * What an optimizer counts its steps by: the parameter on one device. With several devices DJL
+     * updates each device's copy of a parameter in turn, and a count by parameter alone would then
+     * run as many times too fast, and a schedule end that much too early.
+     */
+    public static String stepCounter(String parameterId, Device device) {
+        return parameterId + "@" + device;
+    }
+
     /** Where a training run keeps its progress: the epochs done so far, and a checkpoint after each. */
     public interface Checkpoints {
         /** The epochs already trained (none for a new run). */
@@ -119,7 +128,7 @@ public final class Training {
             return 0;
         }
 
-        /** The rest of the recipe: Nesterov or plain momentum, label smoothing, the learning rate's schedule. */
+        /** The rest of the recipe: label smoothing, the augmentation, and for lesson 12 how each kind of parameter is trained. */
         default TutorialRun.Recipe recipe() {
             return TutorialRun.Recipe.TUTORIAL;
         }
@@ -242,7 +251,7 @@ public final class Training {
 
         @Override
         public void update(String parameterId, NDArray weight, NDArray gradient) {
-            float learningRate = rate.getNewValue(parameterId, updateCount(parameterId));
+            float learningRate = rate.getNewValue(parameterId, updateCount(stepCounter(parameterId, weight.getDevice())));
             NDArray velocity = withDefaultState(velocities, parameterId, weight.getDevice(), id -> weight.zerosLike());
             try (NDArray step = gradient.mul(rescaleGrad * learningRate)) {
                 if (getWeightDecay() != 0) {
