@@ -129,12 +129,7 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
                 }
             }
         }
-        // As in Training's MomentumSgd: PyTorch adds each backward pass's gradients to the ones the weight holds.
-        if (weight.hasGradient()) {
-            try (NDArray held = weight.getGradient()) {
-                held.muli(0);
-            }
-        }
+        Training.clearHeldGradient(weight);
     }
 
     /** Momentum (Nesterov's), the filters rescaled to norm sqrt(filters), then the orthogonalised step. */

@@ -70,6 +70,12 @@ public final class Training {
                 ? Optimizer.sgd().setLearningRateTracker(rate).optWeightDecays(weightDecay)
                         .setRescaleGrad(1f / devices.length).optBeginNumUpdate(stepsDone).build()
                 : new MomentumSgd(rate, weightDecay, momentum, nesterov, devices.length, stepsDone);
+        return config(optimizer, labelSmoothing, devices, listeners);
+    }
+
+    /** The loss (label-smoothed unless {@code labelSmoothing} is 0), {@code optimizer}, devices, accuracy and listeners. */
+    private static DefaultTrainingConfig config(Optimizer optimizer, float labelSmoothing, Device[] devices,
+            TrainingListener... listeners) {
         Loss loss = labelSmoothing == 0 ? Loss.softmaxCrossEntropyLoss() : new SmoothedCrossEntropy(labelSmoothing);
         return new DefaultTrainingConfig(new PerImageLoss(loss))
                 .optOptimizer(optimizer)
@@ -87,13 +93,27 @@ public final class Training {
     public static DefaultTrainingConfig config(Model model, TutorialRun.Recipe recipe, float learningRate, float momentum,
             float weightDecay, int batchSize, Device[] devices, int stepsPerEpoch, int epochs, int stepsDone,
             TrainingListener... listeners) {
-        DefaultTrainingConfig config = config(Tracker.fixed(learningRate), stepsDone, weightDecay, momentum, recipe.nesterov(),
-                recipe.labelSmoothing(), devices, listeners);
-        if (recipe.byKind()) {
-            config.optOptimizer(new Muon(model.getBlock(), recipe.whitening(), recipe.muon(), learningRate, momentum, weightDecay,
-                    batchSize, devices.length, epochs * stepsPerEpoch, Muon.WHITENING_BIAS_EPOCHS * stepsPerEpoch, stepsDone));
+        if (!recipe.byKind()) {
+            return config(Tracker.fixed(learningRate), stepsDone, weightDecay, momentum, recipe.nesterov(),
+                    recipe.labelSmoothing(), devices, listeners);
         }
-        return config;
+        Muon muon = new Muon(model.getBlock(), recipe.whitening(), recipe.muon(), learningRate, momentum, weightDecay,
+                batchSize, devices.length, epochs * stepsPerEpoch, Muon.WHITENING_BIAS_EPOCHS * stepsPerEpoch, stepsDone);
+        return config(muon, recipe.labelSmoothing(), devices, listeners);
+    }
+
+    /**
+     * Empties the gradient {@code weight} holds, after an optimizer's step. PyTorch adds each backward
+     * pass's gradients to the ones a weight holds, and the optimizer is handed a copy: DJL's own
+     * optimizers clear the weight's gradient after a step, and so do the course's. (MXNet overwrites
+     * gradients, and hands optimizers a copy of the weight with none.)
+     */
+    static void clearHeldGradient(NDArray weight) {
+        if (weight.hasGradient()) {
+            try (NDArray held = weight.getGradient()) {
+                held.muli(0);
+            }
+        }
     }
 
     /**
@@ -269,14 +289,7 @@ public final class Training {
                     weight.addi(velocity);
                 }
             }
-            // PyTorch adds each backward pass's gradients to the ones the weight holds, and {@code gradient}
-            // is a copy: DJL's own optimizers clear the weight's gradient after a step, and so does this
-            // one. (MXNet overwrites gradients, and hands optimizers a copy of the weight with none.)
-            if (weight.hasGradient()) {
-                try (NDArray held = weight.getGradient()) {
-                    held.muli(0);
-                }
-            }
+            clearHeldGradient(weight);
         }
 
         /** The settings every DJL optimizer shares (weight decay, gradient scale). */
