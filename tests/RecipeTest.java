@@ -97,6 +97,17 @@ class RecipeTest {
         }
     }
 
+    @Test
+    void muonsShortWayGivesTheSameStepAsNewtonSchulzOnTheWholeMatrix() {
+        for (Shape shape : List.of(new Shape(64, 288), new Shape(288, 64), new Shape(256, 2304))) {
+            NDArray gradient = manager.randomNormal(shape).mul(manager.randomUniform(0.1f, 10f, new Shape(shape.get(0), 1)));
+            NDArray shortWay = Muon.orthogonalised(gradient), stepByStep = Muon.orthogonalisedStepByStep(gradient);
+            float largest = stepByStep.abs().max().getFloat();
+            float difference = shortWay.sub(stepByStep).abs().max().getFloat();
+            assertTrue(difference < 1e-4f * largest, shape + ": differs by " + difference + " where entries reach " + largest);
+        }
+    }
+
     private static double[] singularValues(NDArray matrix) {
         int rows = (int) matrix.getShape().get(0), columns = (int) matrix.getShape().get(1);
         float[] values = matrix.toFloatArray();
