@@ -286,21 +286,21 @@ class RecipeTest {
             ParameterStore parameters = new ParameterStore(manager, false);
             NDArray scores = model.getBlock().forward(parameters, new NDList(batch.get("0:2")), false).head();
             assertEquals(new Shape(2, 10), scores.getShape());
-            // The first layer's first twelve outputs over all patches: uncorrelated, each of mean square
-            // one (a little less for the weakest directions, which the epsilon keeps from being blown up).
+            // The first layer's first eight outputs over all patches: uncorrelated, each of mean square
+            // one (a little less for the weaker directions, which the epsilon keeps from being blown up).
             Conv2d whitening = Models.firstConvolution(model.getBlock());
-            NDArray out = whitening.forward(parameters, new NDList(batch), false).head(); // (N, 32, 31, 31)
-            NDArray twelve = out.get(":, 0:12").transpose(1, 0, 2, 3).reshape(12, -1);
-            float[] products = twelve.matMul(twelve.transpose()).div(twelve.getShape().get(1)).toFloatArray();
-            for (int a = 0; a < 12; a++) {
-                for (int b = 0; b < 12; b++) {
-                    float product = products[a * 12 + b];
+            NDArray out = whitening.forward(parameters, new NDList(batch), false).head(); // (N, 16, 31, 31)
+            NDArray eight = out.get(":, 0:8").transpose(1, 0, 2, 3).reshape(8, -1);
+            float[] products = eight.matMul(eight.transpose()).div(eight.getShape().get(1)).toFloatArray();
+            for (int a = 0; a < 8; a++) {
+                for (int b = 0; b < 8; b++) {
+                    float product = products[a * 8 + b];
                     String which = "mean product of outputs " + a + " and " + b + ": " + product;
                     assertTrue(a == b ? product > 0.5 && product < 1.001 : Math.abs(product) < 0.01, which);
                 }
             }
             assertTrue(products[0] > 0.99, "the strongest direction: " + products[0]);
-            assertEquals(0, out.get(":, 12:24").add(out.get(":, 0:12")).abs().max().getFloat(), 1e-4, "filters 12-23 are 0-11 negated");
+            assertEquals(0, out.get(":, 8:16").add(out.get(":, 0:8")).abs().max().getFloat(), 1e-4, "filters 8-15 are 0-7 negated");
         }
     }
 

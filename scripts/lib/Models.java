@@ -86,11 +86,11 @@ public final class Models {
     }
 
     /**
-     * Lesson 12's network, after Keller Jordan's airbench: a 2x2 convolution whose 32 filters are set
+     * Lesson 12's network, after Keller Jordan's airbench: a 2x2 convolution whose 16 filters are set
      * from the training images to whiten them ({@link Whitening}) and GELU, then three blocks of
-     * two 3x3 convolutions (64, 128 and 256 filters, the first of each pooled), each followed by batch
+     * two 3x3 convolutions (64, 192 and 256 filters, the first of each pooled), each followed by batch
      * normalisation and GELU; max-pooling over the 3x3 that is left, and ten scores from a Linear layer
-     * without bias, scaled down by the 256 numbers it reads. 1,167,776 parameters.
+     * without bias, scaled down by the 256 numbers it reads. 1,527,504 parameters.
      */
     public static SequentialBlock cifarWhitened() {
         SequentialBlock net = Engines.sequential() // one MXNet graph, batch normalisation's statistics included
@@ -110,7 +110,7 @@ public final class Models {
     }
 
     /** Filters in the three blocks of {@link #cifarWhitened}. */
-    static final int[] WHITENED_WIDTHS = {64, 128, 256};
+    static final int[] WHITENED_WIDTHS = {64, 192, 256};
 
     private static Block threeByThree(int filters) {
         return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optBias(false).build();

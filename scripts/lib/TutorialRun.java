@@ -30,7 +30,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
 
     /** Beyond the tutorial (lesson 12): a whitened CNN with batch normalisation, trained the modern way. */
     public static final TutorialRun CIFAR10_FAST = new TutorialRun("cifar10-fast", "CIFAR-10, modern recipe",
-            Dataset.CIFAR10, Models.CIFAR10_WHITENED, 7, Recipe.MODERN, "train-cifar-fast");
+            Dataset.CIFAR10, Models.CIFAR10_WHITENED, 6, Recipe.MODERN, "train-cifar-fast");
 
     public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE, CIFAR10_FAST);
 
