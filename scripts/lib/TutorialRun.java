@@ -71,7 +71,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             boolean whitening, boolean muon) {
 
         /** Lesson 12's batch size and filter rate, named so the options' help can quote them (the tutorial's rate is Training's). */
-        public static final float MODERN_FILTER_RATE = 0.12f;
+        public static final float MODERN_FILTER_RATE = 0.08f;
         public static final int MODERN_BATCH_SIZE = 250;
 
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
@@ -79,7 +79,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
 
         /**
          * Lesson 12's, after Keller Jordan's airbench94_muon: batches of 250; a whitening first layer;
-         * the filters trained by Muon (rate 0.12, Nesterov momentum 0.6), the rest by Nesterov SGD;
+         * the filters trained by Muon (rate 0.08, Nesterov momentum 0.6), the rest by Nesterov SGD;
          * weight decay 2e-6 per image; every rate falling in a straight line to zero at the run's
          * end; label smoothing 0.2; random crops (2-pixel shifts) and flips that alternate epoch by
          * epoch; and six looks at each test image (as it is and shifted a pixel either way, each
