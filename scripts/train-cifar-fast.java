@@ -7,8 +7,8 @@
  * different way to train it, after Keller Jordan's airbench: a first layer that whitens the pixels,
  * six convolutions with batch normalisation and GELU, batches of 250, the filters trained by Muon
  * and the rest by SGD with Nesterov momentum, every rate falling to zero by the last step, label
- * smoothing, random crops and flips that alternate epoch by epoch, and each test image seen six
- * times: as it is and shifted a pixel either way, each also mirrored.
+ * smoothing, random crops and flips that alternate epoch by epoch; evaluate then sees each test
+ * image six times: as it is and shifted a pixel either way, each also mirrored.
  *
  * Run:    ./jbang train-cifar-fast                        (the recipe as lesson 12 gives it)
  *         ./jbang train-cifar-fast --without muon         (an ablation: the recipe less one ingredient)
@@ -29,7 +29,6 @@ import java.util.concurrent.Callable;
 import lib.CommonOptions;
 import lib.DataSplits;
 import lib.EpochDataset;
-import lib.Evaluation;
 import lib.History;
 import lib.LabeledImages;
 import lib.Launcher;
@@ -86,14 +85,9 @@ class TrainCifarFast implements Callable<Integer> {
             ArrayDataset validation = data.validation().inOrder(manager, options.batchSize);
             History history = Training.fit(model, train, validation, options.batchSize, imageShape, folder);
 
-            // 5. The history, its curves, and the validation images seen six times (shifted, mirrored)
+            // 5. The history and its curves (evaluate scores the test images, six looks at each)
             System.out.println(history);
             folder.drawCurves(history);
-            Evaluation.Looks looks = recipe.looks();
-            if (looks.count() > 1) {
-                System.out.println("Validation with " + looks + " at each image:");
-                Evaluation.of(model, data.validation(), options.batchSize, looks);
-            }
         }
         return 0;
     }
