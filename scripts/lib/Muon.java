@@ -172,28 +172,16 @@ public final class Muon extends Optimizer implements Training.KeepsVelocities {
         NDArray x = g.div(g.norm().add(1e-7f)); // every singular value now at most 1
         if (tall) x = x.transpose();
         NDArray a = x.matMul(x.transpose());
+        NDArray constantTerm = a.getManager().eye((int) a.getShape().get(0)).mul(3.4445f);
         NDArray product = null;
         for (int i = 0; i < 3; i++) {
             NDArray aa = a.matMul(a);
-            NDArray polynomial = a.mul(-4.7750f).add(aa.mul(2.0315f)).add(a.getManager().eye((int) a.getShape().get(0)).mul(3.4445f));
+            NDArray polynomial = a.mul(-4.7750f).add(aa.mul(2.0315f)).add(constantTerm);
             product = product == null ? polynomial : polynomial.matMul(product);
             if (i < 2) a = polynomial.matMul(polynomial).matMul(a);
         }
         NDArray result = product.matMul(x);
         return tall ? result.transpose() : result;
-    }
-
-    /** {@link #orthogonalised} as airbench writes it, each step on the whole matrix: what the short way must equal. */
-    public static NDArray orthogonalisedStepByStep(NDArray g) {
-        boolean tall = g.getShape().get(0) > g.getShape().get(1);
-        NDArray x = g.div(g.norm().add(1e-7f));
-        if (tall) x = x.transpose();
-        for (int i = 0; i < 3; i++) {
-            NDArray a = x.matMul(x.transpose());
-            NDArray b = a.mul(-4.7750f).add(a.matMul(a).mul(2.0315f));
-            x = x.mul(3.4445f).add(b.matMul(x));
-        }
-        return tall ? x.transpose() : x;
     }
 
     @Override
