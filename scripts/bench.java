@@ -57,6 +57,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import lib.AtomicFiles;
 import lib.Augmentation;
+import lib.Bfloat16;
 import lib.CommonOptions;
 import lib.DataSplits;
 import lib.History;
@@ -205,7 +206,9 @@ class Bench implements Callable<Integer> {
     }
 
     private Model newModel(TutorialRun run, Shape imageShape) {
-        return Models.create(run.network(), run.newNetwork(), imageShape);
+        Model model = Models.create(run.network(), run.newNetwork(), imageShape);
+        Bfloat16.use(model.getBlock(), run.recipe().bfloat16()); // lesson 12's, where this processor multiplies it fast
+        return model;
     }
 
     /** Forward, loss, backward and update on one batch that stays in memory: the engine's own speed. */

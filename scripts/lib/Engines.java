@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import lib.mxnet.HybridSequentialBlock;
+import lib.mxnet.MxnetPrecision;
 import lib.mxnet.MxnetRuntime;
 import lib.pytorch.PytorchImages;
 import lib.pytorch.PytorchRuntime;
@@ -187,6 +189,25 @@ public final class Engines {
      */
     public static SequentialBlock sequential() {
         return chosen() == Name.MXNet && HybridSequentialBlock.enabled() ? new HybridSequentialBlock() : new SequentialBlock();
+    }
+
+    /**
+     * Whether lesson 12's network can compute in bfloat16 here, and gain by it ({@link Bfloat16}):
+     * on MXNet, on a processor that multiplies bfloat16 in hardware (AVX-512 BF16 or AMX). Elsewhere
+     * the arithmetic would be emulated, slower than float32.
+     */
+    public static boolean bfloat16Fast() {
+        return chosen() == Name.MXNet && MxnetRuntime.processorMultipliesBfloat16();
+    }
+
+    /** A bfloat16 copy of {@code array}, which the gradient passes back through in float32. */
+    public static NDArray toBfloat16(NDArray array) {
+        return chosen() == Name.MXNet ? MxnetPrecision.cast(array, "bfloat16") : array.toType(DataType.BFLOAT16, false);
+    }
+
+    /** A float32 copy of {@code array}. */
+    public static NDArray toFloat32(NDArray array) {
+        return chosen() == Name.MXNet ? MxnetPrecision.cast(array, "float32") : array.toType(DataType.FLOAT32, false);
     }
 
     /**

@@ -217,12 +217,17 @@ public final class RunFolder implements Training.Checkpoints {
 
     /**
      * The same for a network that starts from the data: a new run of lesson 12's network gets its
-     * whitening layer from {@code train}'s images ({@link Models#startWhitened}).
+     * whitening layer from {@code train}'s images ({@link Models#startWhitened}), and computes in
+     * bfloat16 when the recipe asks and the processor multiplies it fast ({@link Bfloat16}).
      */
     public Model model(LabeledImages train) {
         Model model = model(train.imageShape());
         if (epochsDone == 0 && run.network().equals(Models.CIFAR10_WHITENED)) {
             Models.startWhitened(model.getBlock(), train, recipe().whitening());
+        }
+        if (recipe().bfloat16() && !Bfloat16.use(model.getBlock(), true)) {
+            System.out.println("Note: this " + Engines.chosen() + " run computes in float32, not bfloat16: "
+                    + (Engines.chosen() == Engines.Name.MXNet ? "this processor has no AVX-512 BF16" : "on MXNet only") + ".");
         }
         return model;
     }

@@ -30,7 +30,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
 
     /** Beyond the tutorial (lesson 12): a whitened CNN with batch normalisation, trained the modern way. */
     public static final TutorialRun CIFAR10_FAST = new TutorialRun("cifar10-fast", "CIFAR-10, modern recipe",
-            Dataset.CIFAR10, Models.CIFAR10_WHITENED, 6, Recipe.MODERN, "train-cifar-fast");
+            Dataset.CIFAR10, Models.CIFAR10_WHITENED, 9, Recipe.MODERN, "train-cifar-fast");
 
     public static final List<TutorialRun> ALL = List.of(FASHION_MNIST, CIFAR10, CIFAR10_AUGMENTED, FASHION_MNIST_DENSE, CIFAR10_FAST);
 
@@ -63,45 +63,47 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
      * and momentum, and decay per image); label smoothing; the augmentation; how many looks the
      * network takes at each test image ({@link Evaluation.Looks}: also mirrored, also shifted);
      * and, for lesson 12, whether each kind of parameter is trained its own way ({@link Muon}: the
-     * tutorial's one SGD for all otherwise), whether the first layer whitens ({@link Whitening}) and
-     * whether the filters are trained by Muon (else by Nesterov SGD, as the rest).
+     * tutorial's one SGD for all otherwise), whether the first layer whitens ({@link Whitening}),
+     * whether the filters are trained by Muon (else by Nesterov SGD, as the rest) and whether the
+     * network computes in bfloat16 where the processor does that fast ({@link Bfloat16}).
      */
     public record Recipe(int batchSize, float learningRate, float momentum, boolean nesterov, float weightDecay,
             float labelSmoothing, Augmented augmented, boolean flipAtTest, boolean shiftAtTest, boolean byKind,
-            boolean whitening, boolean muon) {
+            boolean whitening, boolean muon, boolean bfloat16) {
 
         /** Lesson 12's batch size and filter rate, named so the options' help can quote them (the tutorial's rate is Training's). */
         public static final float MODERN_FILTER_RATE = 0.08f;
         public static final int MODERN_BATCH_SIZE = 250;
 
         /** The tutorial's: batches of 32, plain SGD at 0.01 (Keras's defaults), nothing else. */
-        public static final Recipe TUTORIAL = new Recipe(32, Training.LEARNING_RATE, 0, false, 0, 0, Augmented.NONE, false, false, false, false, false);
+        public static final Recipe TUTORIAL = new Recipe(32, Training.LEARNING_RATE, 0, false, 0, 0, Augmented.NONE, false, false, false, false, false, false);
 
         /**
          * Lesson 12's, after Keller Jordan's airbench94_muon: batches of 250; a whitening first layer;
          * the filters trained by Muon (rate 0.08, Nesterov momentum 0.6), the rest by Nesterov SGD;
          * weight decay 2e-6 per image; every rate falling in a straight line to zero at the run's
          * end; label smoothing 0.2; random crops (2-pixel shifts) and flips that alternate epoch by
-         * epoch; and six looks at each test image (as it is and shifted a pixel either way, each
-         * also mirrored), their scores averaged.
+         * epoch; six looks at each test image (as it is and shifted a pixel either way, each also
+         * mirrored), their scores averaged; and the network computing in bfloat16 where the
+         * processor multiplies it fast.
          */
         public static final Recipe MODERN = new Recipe(MODERN_BATCH_SIZE, MODERN_FILTER_RATE, 0.6f, true, 2e-6f, 0.2f,
-                Augmented.CROP_AND_ALTERNATING_FLIP, true, true, true, true, true);
+                Augmented.CROP_AND_ALTERNATING_FLIP, true, true, true, true, true, true);
 
         /** The ingredients --without can take out, one ablation each. */
         public static final List<String> INGREDIENTS = List.of("whitening", "muon", "label-smoothing", "augmentation",
-                "alternating-flip", "flip-at-test", "shift-at-test");
+                "alternating-flip", "flip-at-test", "shift-at-test", "bfloat16");
 
         Recipe augmented(Augmented how) {
             return new Recipe(batchSize, learningRate, momentum, nesterov, weightDecay, labelSmoothing, how, flipAtTest,
-                    shiftAtTest, byKind, whitening, muon);
+                    shiftAtTest, byKind, whitening, muon, bfloat16);
         }
 
         /**
          * This recipe with {@code ingredients} taken out: the whitening layer (a first convolution
          * trained like the others), Muon (Nesterov SGD for the filters too, at airbench94's rate), label
          * smoothing, augmentation, alternating flips (random ones instead), the mirrored and the
-         * shifted looks at test time.
+         * shifted looks at test time, bfloat16 (float32 throughout).
          */
         public Recipe without(List<String> ingredients) {
             List<String> out = ingredients == null ? List.of() : ingredients;
@@ -117,7 +119,7 @@ public record TutorialRun(String name, String title, Dataset dataset, String net
             return new Recipe(batchSize, noMuon ? Muon.SGD_FILTER_RATE : learningRate, noMuon ? Muon.Settings.AIRBENCH.otherMomentum() : momentum,
                     nesterov, weightDecay, out.contains("label-smoothing") ? 0 : labelSmoothing, how,
                     flipAtTest && !out.contains("flip-at-test"), shiftAtTest && !out.contains("shift-at-test"), byKind,
-                    whitening && !out.contains("whitening"), muon && !noMuon);
+                    whitening && !out.contains("whitening"), muon && !noMuon, bfloat16 && !out.contains("bfloat16"));
         }
 
         /** How many looks at each test image this recipe takes. */

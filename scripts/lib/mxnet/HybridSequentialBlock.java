@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lib.Bfloat16;
 
 /**
  * A SequentialBlock that MXNet trains as one graph, like Gluon's {@code HybridSequential} after
@@ -124,6 +125,8 @@ public class HybridSequentialBlock extends SequentialBlock {
         if (outputs.size() != 1 || parameters.isEmpty()) return fallBack("it has " + outputs.size() + " outputs");
         // Checked first: the check below would draw random numbers that a layer-by-layer run would not.
         if (hasRandomLayer(this)) return fallBack("it has a random layer (Dropout)");
+        // MXNet 1.9's graphs fail on bfloat16 (a oneDNN reorder it cannot build); layer by layer runs it.
+        if (Bfloat16.isOn(this)) return fallBack("it computes in bfloat16, which MXNet runs layer by layer only");
         // The graph lives as long as the weights: closing the model frees both.
         MxNDManager manager = (MxNDManager) parameters.get(0).getArray().getManager();
         Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());

@@ -4,6 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import lib.BadInputException;
 
 /**
@@ -34,6 +39,25 @@ public final class MxnetRuntime {
         }
         keepFreedMemory();
         startQuietly();
+    }
+
+    /**
+     * Whether the processor multiplies bfloat16 numbers in hardware (AVX-512 BF16 or AMX), which
+     * MXNet's oneDNN kernels then use; Linux says so in /proc/cpuinfo. Without it they emulate the
+     * arithmetic, more slowly than float32.
+     */
+    public static boolean processorMultipliesBfloat16() {
+        return BFLOAT16_IN_HARDWARE;
+    }
+
+    private static final boolean BFLOAT16_IN_HARDWARE = readCpuFlags().matches("(?s).*\\b(avx512_bf16|amx_bf16)\\b.*");
+
+    private static String readCpuFlags() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("flags")).findFirst().orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            return ""; // not Linux: no bfloat16
+        }
     }
 
     /** MXNet's native library exists for x86-64 only: no Apple Silicon, no ARM Linux. */
