@@ -25,6 +25,9 @@
  * Each model trains with batches of its recipe's size (32 for the tutorial's, 250 for lesson 12's)
  * and its optimizer, unless --batch-size says otherwise.
  *
+ * Lesson 12's network computes in bfloat16 where the processor multiplies it fast, as its recipe
+ * says; --float32 times it in float32.
+ *
  * Run:    ./jbang bench                      (all three models, 200 timed steps each path)
  *         ./jbang bench --model cifar10 --path step --steps 100 --threads 2 --csv output/bench.csv
  * To compare with another framework, run the same two models there and this by turns: timings on a
@@ -103,6 +106,10 @@ class Bench implements Callable<Integer> {
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV.")
     Path csv;
+
+    @Option(names = "--float32", description = "Lesson 12's network computes in float32, not bfloat16, even where the"
+            + " processor multiplies bfloat16 fast (to compare the two).")
+    boolean float32;
 
     public static void main(String[] args) {
         Launcher.run(new Bench(), args);
@@ -207,7 +214,7 @@ class Bench implements Callable<Integer> {
 
     private Model newModel(TutorialRun run, Shape imageShape) {
         Model model = Models.create(run.network(), run.newNetwork(), imageShape);
-        Bfloat16.use(model.getBlock(), run.recipe().bfloat16()); // lesson 12's, where this processor multiplies it fast
+        Bfloat16.use(model.getBlock(), run.recipe().bfloat16() && !float32); // lesson 12's, where this processor multiplies it fast
         return model;
     }
 
