@@ -74,8 +74,8 @@ class TrainCifarFast implements Callable<Integer> {
         folder.recordData(source, data);
         Shape imageShape = data.train().imageShape();
 
-        // 3. Build the model: a whitening layer set from the training images, six convolutions with batch normalisation,
-        //    computing in bfloat16 where the processor multiplies it fast
+        // 3. Build the model: a whitening layer set from the training images, six convolutions with batch normalisation
+        //    (computing in bfloat16 where the processor multiplies it fast)
         try (Model model = folder.model(data.train()); NDManager manager = NDManager.newBaseManager()) {
             System.out.println(Models.summary(model.getBlock(), imageShape));
 

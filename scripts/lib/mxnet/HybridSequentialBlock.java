@@ -45,8 +45,8 @@ import lib.Bfloat16;
  * the names MXNet gave them and by shape, and it is run once on the recorded batch, from the
  * running statistics the layers started from, where its scores and the statistics it leaves must
  * equal the layer-by-layer ones bit for bit. A network that fails a check (one with random layers
- * such as Dropout) trains layer by layer, with a note. Evaluation and prediction always run layer
- * by layer. {@code -Dcnn-lessons.graph=off} or {@code CNN_LESSONS_GRAPH=off} turns graphs off
+ * such as Dropout) trains layer by layer, with a note, and so does a network computing in bfloat16
+ * ({@link Bfloat16}). Evaluation and prediction always run layer by layer. {@code -Dcnn-lessons.graph=off} or {@code CNN_LESSONS_GRAPH=off} turns graphs off
  * altogether.
  */
 public class HybridSequentialBlock extends SequentialBlock {
@@ -70,6 +70,11 @@ public class HybridSequentialBlock extends SequentialBlock {
                 || !(inputs.head() instanceof MxNDArray images) || !enabled()) {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
+        if (Bfloat16.isOn(this)) {
+            // MXNet 1.9's graphs fail on bfloat16 (a oneDNN reorder it cannot build); layer by layer runs it.
+            fallBack("it computes in bfloat16, which MXNet runs layer by layer only");
+            return super.forwardInternal(parameterStore, inputs, true, params);
+        }
         Optional<Graph> graph = graphs.get(images.getShape());
         if (graph == null) {
             List<float[]> statisticsBefore = runningStatistics();
@@ -90,7 +95,7 @@ public class HybridSequentialBlock extends SequentialBlock {
 
     /** Whether training batches of {@code inputShape} now run as one graph. */
     public boolean trainsAsGraph(Shape inputShape) {
-        return graphs.getOrDefault(inputShape, Optional.empty()).isPresent();
+        return !Bfloat16.isOn(this) && graphs.getOrDefault(inputShape, Optional.empty()).isPresent();
     }
 
     private static MxNDArray[] invoke(Graph graph, MxNDArray images, ParameterStore parameterStore) {
@@ -125,8 +130,6 @@ public class HybridSequentialBlock extends SequentialBlock {
         if (outputs.size() != 1 || parameters.isEmpty()) return fallBack("it has " + outputs.size() + " outputs");
         // Checked first: the check below would draw random numbers that a layer-by-layer run would not.
         if (hasRandomLayer(this)) return fallBack("it has a random layer (Dropout)");
-        // MXNet 1.9's graphs fail on bfloat16 (a oneDNN reorder it cannot build); layer by layer runs it.
-        if (Bfloat16.isOn(this)) return fallBack("it computes in bfloat16, which MXNet runs layer by layer only");
         // The graph lives as long as the weights: closing the model frees both.
         MxNDManager manager = (MxNDManager) parameters.get(0).getArray().getManager();
         Symbol symbol = MxGradientCollector.getSymbol(manager, outputs.head());
