@@ -36,6 +36,13 @@ class ResumeAfterKillTest {
         killTwiceAndResume("train-cifar-augmented", "cifar10-cnn", data, 5);
     }
 
+    /** Lesson 12's run: Muon's velocities in the checkpoint, and bfloat16 where this processor has it. */
+    @Test
+    void trainCifarFast() throws Exception {
+        Path data = TestFiles.cifarFolder(Files.createDirectories(temp.resolve("data")), 200);
+        killTwiceAndResume("train-cifar-fast", "cifar10-whitened", data, 5);
+    }
+
     private void killTwiceAndResume(String script, String network, Path data, int epochs) throws Exception {
         List<String> options = List.of("--data-dir", data.toString(), "--epochs", String.valueOf(epochs), "--threads", "2",
                 "--engine", lib.Engines.chosen().name());

@@ -39,7 +39,7 @@ public final class Bfloat16 {
     }
 
     /** GELU, its output in bfloat16 when {@code precision} is on. */
-    static Block geluInto(Switch precision) {
+    static Block geluThenBfloat16(Switch precision) {
         return new LambdaBlock(x -> {
             NDArray activated = Activation.gelu(x.singletonOrThrow());
             return new NDList(precision.on ? Engines.toBfloat16(activated) : activated);
@@ -47,7 +47,7 @@ public final class Bfloat16 {
     }
 
     /** Flattening each image's features to a row, back in float32 when {@code precision} is on. */
-    static Block flattenInto32(Switch precision) {
+    static Block flattenThenFloat32(Switch precision) {
         return new LambdaBlock(x -> {
             NDArray features = x.singletonOrThrow();
             NDArray rows = Blocks.batchFlatten(features);

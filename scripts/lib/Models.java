@@ -91,13 +91,13 @@ public final class Models {
      * two 3x3 convolutions (64, 192 and 256 filters, the first of each pooled), each followed by batch
      * normalisation and GELU; max-pooling over the 3x3 that is left, and ten scores from a Linear layer
      * without bias, scaled down by the 256 numbers it reads. 1,527,504 parameters. It computes in
-     * float32; a training run can switch the three blocks to bfloat16 ({@link Bfloat16#use}).
+     * float32; a training run can switch it to bfloat16 ({@link Bfloat16#use}).
      */
     public static SequentialBlock cifarWhitened() {
         Bfloat16.Switch precision = Bfloat16.newSwitch();
         SequentialBlock net = Engines.sequential() // one MXNet graph, batch normalisation's statistics included
                 .add(Conv2d.builder().setFilters(Whitening.FILTERS).setKernelShape(new Shape(2, 2)).build())
-                .add(Bfloat16.geluInto(precision));
+                .add(Bfloat16.geluThenBfloat16(precision));
         for (int filters : WHITENED_WIDTHS) {
             // Pooling straight after the first convolution: batch normalisation and GELU then work on
             // a quarter of the numbers (airbench and Page's ResNet do the same).
@@ -107,7 +107,7 @@ public final class Models {
                     .add(Bfloat16.threeByThree(filters, precision)).add(fastBatchNorm()).add(Activation.geluBlock()));
         }
         float scale = 1f / WHITENED_WIDTHS[WHITENED_WIDTHS.length - 1];
-        return net.add(Pool.maxPool2dBlock(new Shape(3, 3))).add(Bfloat16.flattenInto32(precision))
+        return net.add(Pool.maxPool2dBlock(new Shape(3, 3))).add(Bfloat16.flattenThenFloat32(precision))
                 .add(Linear.builder().setUnits(10).optBias(false).build())
                 .add(new LambdaBlock(scores -> new NDList(scores.singletonOrThrow().mul(scale)), "scale"));
     }

@@ -226,8 +226,8 @@ public final class RunFolder implements Training.Checkpoints {
             Models.startWhitened(model.getBlock(), train, recipe().whitening());
         }
         if (recipe().bfloat16() && !Bfloat16.use(model.getBlock(), true)) {
-            System.out.println("Note: this " + Engines.chosen() + " run computes in float32, not bfloat16: "
-                    + (Engines.chosen() == Engines.Name.MXNet ? "this processor has no AVX-512 BF16" : "on MXNet only") + ".");
+            System.out.println("Note: computing in float32, not bfloat16, so each epoch takes about half as long again: "
+                    + (Engines.chosen() == Engines.Name.MXNet ? "this processor has no AVX-512 BF16" : "the course uses bfloat16 on MXNet only") + ".");
         }
         return model;
     }
