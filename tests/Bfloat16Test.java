@@ -9,11 +9,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -56,18 +58,20 @@ class Bfloat16Test {
     }
 
     @Test
-    void inBfloat16TheScoresAndGradientsAreFloat32sToAboutThreeDigits() {
+    void inBfloat16TheScoresAreFloat32sToAboutThreeDigitsAndTheGradientPointsTheSameWay() {
         assumeTrue(Engines.bfloat16Fast(), "this engine or processor computes in float32 only");
         try (Model model = whitenedModel()) {
             NDArray images = manager.randomUniform(0, 1, Models.batchOf(16, IMAGE));
             float[][] float32 = scoresAndGradient(model, images, false);
             float[][] bfloat16 = scoresAndGradient(model, images, true);
-            for (int i = 0; i < 2; i++) {
-                String what = i == 0 ? "scores" : "the last filters' gradient";
-                double error = largestDifference(float32[i], bfloat16[i]) / largestMagnitude(float32[i]);
-                assertTrue(error > 0, what + " in bfloat16 equal float32's bit for bit: nothing was cast");
-                assertTrue(error < 0.05, what + " in bfloat16 are off by " + error + " of their size");
-            }
+            double error = largestDifference(float32[0], bfloat16[0]) / largestMagnitude(float32[0]);
+            assertTrue(error > 0, "the scores in bfloat16 equal float32's bit for bit: nothing was cast");
+            assertTrue(error < 0.05, "the scores in bfloat16 are off by " + error + " of their size");
+            // A max-pooling may pick another pixel when two are within bfloat16's rounding, and send
+            // that pixel's gradient elsewhere: the gradient keeps its direction, not every number.
+            double cosine = cosine(float32[1], bfloat16[1]);
+            assertTrue(cosine < 1, "the gradient in bfloat16 equals float32's: nothing was cast");
+            assertTrue(cosine > 0.9, "the gradient in bfloat16 points elsewhere: cosine " + cosine);
         }
     }
 
@@ -115,7 +119,10 @@ class Bfloat16Test {
         return Models.create(Models.CIFAR10_WHITENED, Models.cifarWhitened(), IMAGE);
     }
 
-    /** The scores for {@code images} and the gradient of their sum for the last 3x3 filters, in bfloat16 or float32. */
+    /**
+     * The scores for {@code images} and, for the last 3x3 filters, the gradient of the loss against
+     * made-up classes, in bfloat16 or float32.
+     */
     private static float[][] scoresAndGradient(Model model, NDArray images, boolean inBfloat16) {
         Bfloat16.use(model.getBlock(), inBfloat16);
         Parameter filters = lastFilters(model);
@@ -123,7 +130,8 @@ class Bfloat16Test {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             filters.getArray().setRequiresGradient(true);
             NDArray scores = model.getBlock().forward(new ParameterStore(pass, false), new NDList(images), true).head();
-            collector.backward(scores.sum());
+            NDArray classes = pass.arange(0, (int) images.getShape().get(0)).toType(DataType.FLOAT32, false).mod(10);
+            collector.backward(Loss.softmaxCrossEntropyLoss().evaluate(new NDList(classes), new NDList(scores)));
             return new float[][] {scores.toFloatArray(), filters.getArray().getGradient().toFloatArray()};
         }
     }
@@ -135,6 +143,16 @@ class Bfloat16Test {
             if (shape.dimension() == 4 && shape.get(2) == 3) last = named.getValue();
         }
         return last;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(aa * bb);
     }
 
     private static double largestDifference(float[] a, float[] b) {
