@@ -28,14 +28,12 @@ import ai.djl.util.PairList;
 public final class Bfloat16 {
     private Bfloat16() {}
 
-    /** Whether a network's switching layers compute in bfloat16: one switch, shared by them all. */
+    /**
+     * Whether a network's switching layers compute in bfloat16: one switch, shared by them all, off
+     * (float32) until {@link #use} says otherwise.
+     */
     static final class Switch {
         private boolean on;
-    }
-
-    /** A new switch, off: the network computes in float32 until {@link #use} says otherwise. */
-    static Switch newSwitch() {
-        return new Switch();
     }
 
     /** GELU, its output in bfloat16 when {@code precision} is on. */

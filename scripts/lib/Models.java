@@ -94,7 +94,7 @@ public final class Models {
      * float32; a training run can switch it to bfloat16 ({@link Bfloat16#use}).
      */
     public static SequentialBlock cifarWhitened() {
-        Bfloat16.Switch precision = Bfloat16.newSwitch();
+        Bfloat16.Switch precision = new Bfloat16.Switch();
         SequentialBlock net = Engines.sequential() // one MXNet graph, batch normalisation's statistics included
                 .add(Conv2d.builder().setFilters(Whitening.FILTERS).setKernelShape(new Shape(2, 2)).build())
                 .add(Bfloat16.geluThenBfloat16(precision));
