@@ -14,7 +14,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,14 +23,12 @@ import java.util.List;
 import lib.Bfloat16;
 import lib.Engines;
 import lib.Models;
-import lib.Training;
 import lib.TutorialRun.Recipe;
-import lib.mxnet.HybridSequentialBlock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Lesson 12's network in bfloat16: close to float32's numbers, the same weights, trained layer by layer on MXNet. */
+/** Lesson 12's network in bfloat16: close to float32's numbers, the same weights. */
 class Bfloat16Test {
     private static final Shape IMAGE = new Shape(3, 32, 32);
     private NDManager manager;
@@ -90,27 +87,6 @@ class Bfloat16Test {
             fresh.getBlock().loadParameters(fresh.getNDManager(), new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
             assertFalse(Bfloat16.isOn(fresh.getBlock()), "a loaded network computes in float32 until told otherwise");
             assertArrayEquals(trained, lastFilters(fresh).getArray().toFloatArray());
-        }
-    }
-
-    @Test
-    void onMxnetANetworkInBfloat16TrainsLayerByLayer() {
-        assumeTrue(Engines.bfloat16Fast() && Engines.chosen() == Engines.Name.MXNet, "bfloat16 runs on MXNet only");
-        try (Model model = whitenedModel()) {
-            Bfloat16.use(model.getBlock(), true);
-            try (Trainer trainer = model.newTrainer(Training.sgdConfig())) {
-                trainer.initialize(Models.batchOf(8, IMAGE));
-                for (int step = 0; step < 2; step++) {
-                    try (NDManager batch = manager.newSubManager(); GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray images = batch.randomUniform(0, 1, Models.batchOf(8, IMAGE));
-                        NDArray loss = trainer.getLoss().evaluate(new NDList(batch.zeros(new Shape(8))), trainer.forward(new NDList(images)));
-                        collector.backward(loss);
-                    }
-                    trainer.step();
-                }
-            }
-            HybridSequentialBlock net = (HybridSequentialBlock) model.getBlock();
-            assertFalse(net.trainsAsGraph(Models.batchOf(8, IMAGE)));
         }
     }
 

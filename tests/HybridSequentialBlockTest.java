@@ -159,6 +159,26 @@ class HybridSequentialBlockTest {
         }
     }
 
+    @Test
+    void lessonTwelvesNetworkInBfloat16TrainsAsOneGraphToTheSameNumbers() {
+        Assumptions.assumeTrue(lib.Engines.bfloat16Fast(), "this processor computes in float32 only");
+        Shape image = new Shape(3, 32, 32);
+        Supplier<SequentialBlock> inBfloat16 = () -> {
+            SequentialBlock net = Models.cifarWhitened();
+            assertTrue(lib.Bfloat16.use(net, true));
+            return net;
+        };
+        HybridSequentialBlock withGraph = (HybridSequentialBlock) inBfloat16.get();
+        float[] expected = train(withoutGraphs(inBfloat16), true, image);
+        float[] actual = train(withGraph, true, image);
+        for (int size : BATCH_SIZES) {
+            assertTrue(withGraph.trainsAsGraph(Models.batchOf(size, image)), "batches of " + size);
+        }
+        assertArrayEquals(expected, actual, "losses, weights and running statistics");
+        lib.Bfloat16.use(withGraph, false);
+        assertFalse(withGraph.trainsAsGraph(Models.batchOf(BATCH_SIZES[0], image)), "a float32 batch would build a graph of its own");
+    }
+
     /**
      * A small ResNet (after David Page's ResNet-9 at a quarter of its width): convolutions with batch
      * normalisation and ReLU, two residual blocks that add their input to their output, global max-pooling.

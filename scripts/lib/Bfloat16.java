@@ -44,12 +44,14 @@ public final class Bfloat16 {
         }, "GELU");
     }
 
-    /** Flattening each image's features to a row, back in float32 when {@code precision} is on. */
-    static Block flattenThenFloat32(Switch precision) {
+    /**
+     * Back in float32 when {@code precision} is on, then each image's features flattened to a row.
+     * In that order: MXNet's graph cannot reshape bfloat16 features kept in oneDNN's blocked layout.
+     */
+    static Block float32ThenFlatten(Switch precision) {
         return new LambdaBlock(x -> {
             NDArray features = x.singletonOrThrow();
-            NDArray rows = Blocks.batchFlatten(features);
-            return new NDList(precision.on ? Engines.toFloat32(rows) : rows);
+            return new NDList(Blocks.batchFlatten(precision.on ? Engines.toFloat32(features) : features));
         }, "batchFlatten");
     }
 

@@ -107,7 +107,7 @@ public final class Models {
                     .add(Bfloat16.threeByThree(filters, precision)).add(fastBatchNorm()).add(Activation.geluBlock()));
         }
         float scale = 1f / WHITENED_WIDTHS[WHITENED_WIDTHS.length - 1];
-        return net.add(Pool.maxPool2dBlock(new Shape(3, 3))).add(Bfloat16.flattenThenFloat32(precision))
+        return net.add(Pool.maxPool2dBlock(new Shape(3, 3))).add(Bfloat16.float32ThenFlatten(precision))
                 .add(Linear.builder().setUnits(10).optBias(false).build())
                 .add(new LambdaBlock(scores -> new NDList(scores.singletonOrThrow().mul(scale)), "scale"));
     }

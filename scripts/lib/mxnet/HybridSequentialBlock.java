@@ -45,13 +45,18 @@ import lib.Bfloat16;
  * the names MXNet gave them and by shape, and it is run once on the recorded batch, from the
  * running statistics the layers started from, where its scores and the statistics it leaves must
  * equal the layer-by-layer ones bit for bit. A network that fails a check (one with random layers
- * such as Dropout) trains layer by layer, with a note, and so does a network computing in bfloat16
- * ({@link Bfloat16}). Evaluation and prediction always run layer by layer. {@code -Dcnn-lessons.graph=off} or {@code CNN_LESSONS_GRAPH=off} turns graphs off
+ * such as Dropout) trains layer by layer, with a note. Evaluation and prediction always run layer by
+ * layer. {@code -Dcnn-lessons.graph=off} or {@code CNN_LESSONS_GRAPH=off} turns graphs off
  * altogether.
  */
 public class HybridSequentialBlock extends SequentialBlock {
-    /** One graph per input shape (the last batch of an epoch is smaller); empty: run layer by layer. */
-    private final Map<Shape, Optional<Graph>> graphs = new HashMap<>();
+    /**
+     * One graph per input shape (the last batch of an epoch is smaller) and precision (a graph
+     * records float32 or bfloat16 operations, {@link Bfloat16}); empty: run layer by layer.
+     */
+    private final Map<Key, Optional<Graph>> graphs = new HashMap<>();
+
+    private record Key(Shape inputShape, boolean bfloat16) {}
     private boolean noted;
 
     /** MXNet's cached op and the parameters it takes after the images, in its order. */
@@ -70,16 +75,12 @@ public class HybridSequentialBlock extends SequentialBlock {
                 || !(inputs.head() instanceof MxNDArray images) || !enabled()) {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
-        if (Bfloat16.isOn(this)) {
-            // MXNet 1.9's graphs fail on bfloat16 (a oneDNN reorder it cannot build); layer by layer runs it.
-            fallBack("it computes in bfloat16, which MXNet runs layer by layer only");
-            return super.forwardInternal(parameterStore, inputs, true, params);
-        }
-        Optional<Graph> graph = graphs.get(images.getShape());
+        Key key = new Key(images.getShape(), Bfloat16.isOn(this));
+        Optional<Graph> graph = graphs.get(key);
         if (graph == null) {
             List<float[]> statisticsBefore = runningStatistics();
             NDList outputs = super.forwardInternal(parameterStore, inputs, true, params);
-            graphs.put(images.getShape(), graphOf(outputs, images, parameterStore, statisticsBefore));
+            graphs.put(key, graphOf(outputs, images, parameterStore, statisticsBefore));
             return outputs;
         }
         if (graph.isEmpty()) return super.forwardInternal(parameterStore, inputs, true, params);
@@ -93,9 +94,9 @@ public class HybridSequentialBlock extends SequentialBlock {
         return forwardInternal(parameterStore, data, true, params);
     }
 
-    /** Whether training batches of {@code inputShape} now run as one graph. */
+    /** Whether training batches of {@code inputShape} now run as one graph, in the precision set now. */
     public boolean trainsAsGraph(Shape inputShape) {
-        return !Bfloat16.isOn(this) && graphs.getOrDefault(inputShape, Optional.empty()).isPresent();
+        return graphs.getOrDefault(new Key(inputShape, Bfloat16.isOn(this)), Optional.empty()).isPresent();
     }
 
     private static MxNDArray[] invoke(Graph graph, MxNDArray images, ParameterStore parameterStore) {
