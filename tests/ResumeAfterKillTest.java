@@ -39,10 +39,6 @@ class ResumeAfterKillTest {
     /** Lesson 12's run: Muon's velocities in the checkpoint, and bfloat16 where this processor has it. */
     @Test
     void trainCifarFast() throws Exception {
-        // On PyTorch a resumed lesson-12 run has crashed in native code (SIGSEGV in libc) an epoch
-        // after resuming: an open bug, so this test runs on MXNet only until it is found.
-        org.junit.jupiter.api.Assumptions.assumeTrue(lib.Engines.chosen() == lib.Engines.Name.MXNet,
-                "a resumed lesson-12 run on PyTorch crashes in native code (open bug)");
         Path data = TestFiles.cifarFolder(Files.createDirectories(temp.resolve("data")), 200);
         killTwiceAndResume("train-cifar-fast", "cifar10-whitened", data, 5);
     }

@@ -86,6 +86,47 @@ class TrainingTest {
         assertTrue(largest > 1e-4, "momentum 0.9 changed the weights by only " + largest);
     }
 
+    /**
+     * Velocities read back from a checkpoint must be the optimizer's own arrays: on PyTorch an array
+     * read from bytes lives in Java's memory, which Java frees and reuses once the array read is
+     * closed and collected (a resumed run then crashed, or went on with garbage for velocities).
+     */
+    @Test
+    void velocitiesPutBackFromACheckpointOutliveTheArraysTheyWereReadInto() throws InterruptedException {
+        Shape imageShape = new Shape(1, 28, 28);
+        ai.djl.training.DefaultTrainingConfig config = Training.sgdConfig(0.1f, 0, 0.9f, lib.Engines.devices(null));
+        Training.KeepsVelocities optimizer = (Training.KeepsVelocities) config.getOptimizer();
+        try (Model model = Models.create(Models.FASHION_MNIST, Models.fashionMnistCnn(), imageShape);
+                ai.djl.training.Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(Models.batchOf(8, imageShape));
+            Random random = new Random(3);
+            ai.djl.ndarray.NDList written = new ai.djl.ndarray.NDList();
+            List<float[]> expected = new java.util.ArrayList<>();
+            for (var parameter : model.getBlock().getParameters()) {
+                Shape shape = parameter.getValue().getArray().getShape();
+                float[] values = new float[(int) shape.size()];
+                for (int i = 0; i < values.length; i++) values[i] = random.nextFloat();
+                expected.add(values);
+                written.add(model.getNDManager().create(values, shape));
+                written.get(written.size() - 1).setName(parameter.getKey());
+            }
+            byte[] checkpoint = written.encode();
+            written.close();
+            optimizer.restore(model, ai.djl.ndarray.NDList.decode(model.getNDManager(), checkpoint), trainer.getDevices());
+            // The arrays read are closed now: let Java collect them, and fill memory it hands out again.
+            for (int round = 0; round < 20; round++) {
+                System.gc();
+                Thread.sleep(20);
+                java.nio.ByteBuffer reused = java.nio.ByteBuffer.allocateDirect(checkpoint.length);
+                while (reused.hasRemaining()) reused.put((byte) 0x7F);
+            }
+            ai.djl.ndarray.NDList restored = optimizer.velocities(model);
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i), restored.get(i).toFloatArray(), "velocity " + restored.get(i).getName());
+            }
+        }
+    }
+
     @Test
     void fitLowersTheLossAndRecordsOneRowAnEpoch() {
         Engine.getInstance().setRandomSeed(42);

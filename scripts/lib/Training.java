@@ -345,7 +345,12 @@ public final class Training {
                         + (velocity == null ? " is missing" : " has shape " + velocity.getShape()));
             }
             Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
-            for (Device device : devices) byDevice.put(device, velocity.toDevice(device, true));
+            for (Device device : devices) {
+                // A copy of its own: on PyTorch an array read from bytes lives in Java's memory, freed
+                // once it is closed and collected, and toDevice to its own device only aliases it.
+                NDArray onDevice = velocity.toDevice(device, false);
+                byDevice.put(device, onDevice == velocity ? velocity.duplicate() : onDevice);
+            }
             velocities.put(parameter.getValue().getId(), byDevice);
         }
         saved.close();
