@@ -226,7 +226,7 @@ public final class RunFolder implements Training.Checkpoints {
             Models.startWhitened(model.getBlock(), train, recipe().whitening());
         }
         if (recipe().bfloat16() && !Bfloat16.use(model.getBlock(), true)) {
-            System.out.println("Note: computing in float32, not bfloat16, so each epoch takes about half as long again: "
+            System.out.println("Note: computing in float32, not bfloat16, so each epoch takes about 60% longer: "
                     + (Engines.chosen() == Engines.Name.MXNet ? "this processor has no AVX-512 BF16" : "the course uses bfloat16 on MXNet only") + ".");
         }
         return model;
