@@ -57,6 +57,7 @@ public class HybridSequentialBlock extends SequentialBlock {
     private final Map<Key, Optional<Graph>> graphs = new HashMap<>();
 
     private record Key(Shape inputShape, boolean bfloat16) {}
+
     private boolean noted;
 
     /** MXNet's cached op and the parameters it takes after the images, in its order. */
