@@ -261,6 +261,73 @@ class AugmentationTest {
                 Augmentation.zoom(images, zooms).toFloatArray(), 1e-4f);
     }
 
+    @Test
+    void rotationAndZoomGiveTheSameBitsAsWorkingOutEachPixelOnItsOwn() {
+        // The transforms work a row of positions at a time; a trained model's results depend on every
+        // bit of its training images, so they must come out as the plain per-pixel formula gives them.
+        Random random = new Random(5);
+        int count = 16;
+        for (int[] size : new int[][] {{3, 32, 32}, {1, 28, 28}, {2, 7, 10}}) {
+            int channels = size[0], height = size[1], width = size[2];
+            float[] pixels = new float[count * channels * height * width];
+            for (int p = 0; p < pixels.length; p++) pixels[p] = random.nextFloat();
+            NDArray images = manager.create(pixels, new Shape(count, channels, height, width));
+            float[] degrees = new float[count], zooms = new float[count];
+            for (int i = 0; i < count; i++) {
+                degrees[i] = (float) (400 * random.nextDouble() - 200); // past a full mirror image, some of them
+                zooms[i] = (float) (0.3 + 3 * random.nextDouble());
+            }
+            float[][] rotations = new float[count][], scalings = new float[count][];
+            for (int i = 0; i < count; i++) {
+                double angle = Math.toRadians(degrees[i]);
+                float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+                float lastColumn = width - 1, lastRow = height - 1;
+                rotations[i] = new float[] {cos, -sin, (lastColumn - (cos * lastColumn - sin * lastRow)) / 2,
+                    sin, cos, (lastRow - (sin * lastColumn + cos * lastRow)) / 2};
+                scalings[i] = new float[] {zooms[i], 0, lastColumn / 2 * (1 - zooms[i]), 0, zooms[i], lastRow / 2 * (1 - zooms[i])};
+            }
+            String name = channels + "x" + height + "x" + width;
+            assertArrayEquals(pixelByPixel(pixels, count, channels, height, width, rotations),
+                    Augmentation.rotate(images, degrees).toFloatArray(), "rotation, " + name);
+            assertArrayEquals(pixelByPixel(pixels, count, channels, height, width, scalings),
+                    Augmentation.zoom(images, zooms).toFloatArray(), "zoom, " + name);
+        }
+    }
+
+    /** Augmentation's resampling written plainly: each output pixel's position worked out, folded and read on its own. */
+    private static float[] pixelByPixel(float[] in, int count, int channels, int height, int width, float[][] matrices) {
+        float[] out = new float[in.length];
+        int channelSize = height * width;
+        for (int i = 0; i < count; i++) {
+            float[] m = matrices[i];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    float sourceX = fold(m[0] * x + m[1] * y + m[2], width);
+                    float sourceY = fold(m[3] * x + m[4] * y + m[5], height);
+                    int left = (int) sourceX, top = (int) sourceY;
+                    float toRight = sourceX - left, down = sourceY - top;
+                    int right = Math.min(left + 1, width - 1), bottom = Math.min(top + 1, height - 1);
+                    for (int c = 0; c < channels; c++) {
+                        int plane = (i * channels + c) * channelSize;
+                        float upper = (1 - toRight) * in[plane + top * width + left] + toRight * in[plane + top * width + right];
+                        float lower = (1 - toRight) * in[plane + bottom * width + left] + toRight * in[plane + bottom * width + right];
+                        out[plane + y * width + x] = (1 - down) * upper + down * lower;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Augmentation's reflection at one position: the mirrors at -0.5 and size - 0.5, kept between the first and last pixels' centres. */
+    private static float fold(float position, int size) {
+        float period = 2f * size;
+        float fromMirror = (position + 0.5f) % period;
+        if (fromMirror < 0) fromMirror += period;
+        float folded = size - Math.abs(fromMirror - size) - 0.5f;
+        return Math.max(0, Math.min(size - 1, folded));
+    }
+
     /** TensorFlow's ImageProjectiveTransform, bilinear with fill_mode "reflect", one pixel at a time. */
     private static float[] kerasTransform(float[] in, int count, int channels, int height, int width, float[][] matrices) {
         float[] out = new float[in.length];
