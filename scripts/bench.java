@@ -10,6 +10,9 @@
  *                  loss/accuracy bookkeeping and progress listeners;
  *   epoch+augment  the same with the random augmentation: the tutorial's four transforms, or the
  *                  crops and flips of lesson 12's recipe;
+ *                  on these two paths, also the part of a step spent getting the batch (picking its
+ *                  images, scaling and augmenting them), so augmentation's own cost shows apart
+ *                  from the step's ups and downs;
  *   augment        not a step: the augmentation alone, ms for one batch, to set against a step;
  *   checkpoint     not a step: saving one epoch's checkpoint (weights, history, manifest) in a run
  *                  folder, to set against the seconds of an epoch (at most 20 timed);
@@ -54,6 +57,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +141,7 @@ class Bench implements Callable<Integer> {
         DoubleColumn msPerStep = DoubleColumn.create("ms_per_step");
         DoubleColumn imagesPerSecond = DoubleColumn.create("images_per_s");
         DoubleColumn batch = DoubleColumn.create("batch_size");
+        DoubleColumn batchMs = DoubleColumn.create("getting_batch_ms");
         DoubleColumn peakMemory = DoubleColumn.create("peak_rss_mib");
         System.out.printf("%s, %d warm-up and %d timed steps a path, %s, %s%n", lib.Engines.description(), warmup, steps,
                 lib.Terminal.count(rounds, "round"), lib.Terminal.count(lib.Engines.threads(), "thread"));
@@ -145,6 +150,7 @@ class Bench implements Callable<Integer> {
             DataSplits data = run.dataset().load(options.dataDir).limit(options.limit());
             batchSize = options.given("--batch-size") ? options.batchSize : run.recipe().batchSize();
             Map<String, List<Double>> times = new LinkedHashMap<>();
+            Map<String, List<Double>> gettingBatch = new HashMap<>();
             Map<String, Double> peaks = new HashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (String route : paths) {
@@ -155,6 +161,7 @@ class Bench implements Callable<Integer> {
                         continue;
                     }
                     resetPeakMemory();
+                    msGettingBatches = Double.NaN;
                     double ms = switch (route) {
                         case "step" -> timeBareStep(run, data);
                         case "epoch" -> timeEpochPath(run, data, new Transform[0]);
@@ -164,9 +171,11 @@ class Bench implements Callable<Integer> {
                         default -> timeEpochPath(run, data, augmentationOf(run));
                     };
                     times.computeIfAbsent(route, r -> new ArrayList<>()).add(ms);
+                    gettingBatch.computeIfAbsent(route, r -> new ArrayList<>()).add(msGettingBatches);
                     peaks.merge(route, peakMemoryMib(), Math::max);
                     String unit = route.equals("checkpoint") ? "checkpoint" : route.equals("predict") ? "picture" : route.equals("augment") ? "batch" : "step";
-                    System.out.printf("%-14s %-14s %8.2f ms/%s%s%n", run.name(), route, ms, unit, once ? "" : " (round " + round + " of " + rounds + ")");
+                    String ofWhich = Double.isNaN(msGettingBatches) ? "" : String.format(", %.2f getting the batch", msGettingBatches);
+                    System.out.printf("%-14s %-14s %8.2f ms/%s%s%s%n", run.name(), route, ms, unit, ofWhich, once ? "" : " (round " + round + " of " + rounds + ")");
                 }
             }
             for (Map.Entry<String, List<Double>> timed : times.entrySet()) {
@@ -177,13 +186,15 @@ class Bench implements Callable<Integer> {
                 path.append(route);
                 batch.append(batchSize);
                 msPerStep.append(Math.round(ms * 100) / 100.0);
+                double gettingMs = median(gettingBatch.get(route));
+                batchMs.append(Double.isNaN(gettingMs) ? Double.NaN : Math.round(gettingMs * 100) / 100.0);
                 imagesPerSecond.append(route.equals("checkpoint") ? Double.NaN
                         : route.equals("predict") ? Math.round(filesPerSecond) : Math.round(batchSize * 1000 / ms));
                 peakMemory.append(peaks.get(route));
             }
         }
 
-        Table table = Table.create("Training speed", engine, model, path, batch, msPerStep, imagesPerSecond, peakMemory);
+        Table table = Table.create("Training speed", engine, model, path, batch, msPerStep, imagesPerSecond, batchMs, peakMemory);
         System.out.println(table.printAll());
         if (csv != null) {
             AtomicFiles.write(csv, temporary -> table.write().csv(temporary.toFile()));
@@ -246,6 +257,9 @@ class Bench implements Callable<Integer> {
         }
     }
 
+    /** Set by {@link #timeEpochPath}: of each timed step, the ms spent getting its batch from the dataset. */
+    private double msGettingBatches;
+
     /** The training scripts' path: dataset iteration, shuffling, scaling, augmentation, listeners. */
     private double timeEpochPath(TutorialRun run, DataSplits data, Transform[] augmentation) {
         Shape imageShape = data.train().imageShape();
@@ -257,16 +271,25 @@ class Bench implements Callable<Integer> {
             EpochDataset train = data.train().shuffled(manager, batchSize, options.seed, augmentation);
             int done = 0;
             long start = System.nanoTime();
+            long gettingBatches = 0;
             for (int epoch = 1; done < warmup + steps; epoch++) {
                 train.startEpoch(epoch);
-                for (Batch batch : trainer.iterateDataset(train)) {
-                    if (done == warmup) start = System.nanoTime();
+                Iterator<Batch> batches = trainer.iterateDataset(train).iterator();
+                while (batches.hasNext()) {
+                    long asked = System.nanoTime();
+                    Batch batch = batches.next(); // the batch is made here: images picked, scaled, augmented
+                    if (done == warmup) {
+                        start = asked;
+                        gettingBatches = 0;
+                    }
+                    gettingBatches += System.nanoTime() - asked;
                     EasyTrain.trainBatch(trainer, batch);
                     trainer.step();
                     batch.close();
                     if (++done == warmup + steps) break;
                 }
             }
+            msGettingBatches = gettingBatches / 1e6 / steps;
             return (System.nanoTime() - start) / 1e6 / steps;
         } catch (IOException | ai.djl.translate.TranslateException e) {
             throw new IllegalStateException(e);
