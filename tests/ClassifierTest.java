@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 import lib.Cifar10;
 import lib.Classifier;
 import lib.CommonOptions;
+import lib.DataSplits;
 import lib.Evaluation;
 import lib.History;
 import lib.LabeledImages;
@@ -74,8 +75,9 @@ class ClassifierTest {
         Options options = new Options();
         new CommandLine(options).parseArgs("--data-dir", data.toString(), "--output", run.toString());
         RunFolder folder = RunFolder.newRun(run, TutorialRun.CIFAR10_FAST, options.common);
-        folder.recordData(data, TutorialRun.CIFAR10_FAST.dataset().load(data));
-        try (Model model = folder.model(TutorialRun.CIFAR10_FAST.dataset().load(data).train())) {
+        DataSplits splits = TutorialRun.CIFAR10_FAST.dataset().load(data);
+        folder.recordData(data, splits);
+        try (Model model = folder.model(splits.train())) {
             History history = new History();
             history.add(1, 2.3, 0.1, 2.3, 0.1, 1);
             folder.save(model, history, null);
