@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 
@@ -448,11 +449,8 @@ public final class Augmentation {
         int height = (int) shape.get(2);
         int width = (int) shape.get(3);
         return intoNewImage((in, out, i) -> {
-            float[] columnRead = new float[width], rowRead = new float[height];
-            for (int x = 0; x < width; x++) columnRead[x] = x + across[i];
-            for (int y = 0; y < height; y++) rowRead[y] = y + down[i];
-            reflectIntoImage(columnRead, width);
-            reflectIntoImage(rowRead, height);
+            float[] columnRead = foldedPositions(width, x -> x + across[i]);
+            float[] rowRead = foldedPositions(height, y -> y + down[i]);
             int[] sourceColumn = new int[width], sourceRow = new int[height];
             for (int x = 0; x < width; x++) sourceColumn[x] = (int) columnRead[x];
             for (int y = 0; y < height; y++) sourceRow[y] = (int) rowRead[y];
@@ -627,11 +625,8 @@ public final class Augmentation {
     private static void resampleRowsAndColumns(float[] in, float[] out, int firstPixel, int channels, int height, int width,
             float[] matrix) {
         float a = matrix[0], b = matrix[1], c = matrix[2], d = matrix[3], e = matrix[4], f = matrix[5];
-        float[] sourceX = new float[width], sourceY = new float[height];
-        for (int x = 0; x < width; x++) sourceX[x] = a * x + b * 0 + c;
-        for (int y = 0; y < height; y++) sourceY[y] = d * 0 + e * y + f;
-        reflectIntoImage(sourceX, width);
-        reflectIntoImage(sourceY, height);
+        float[] sourceX = foldedPositions(width, x -> a * x + b * 0 + c);
+        float[] sourceY = foldedPositions(height, y -> d * 0 + e * y + f);
         int[] left = new int[width], right = new int[width];
         float[] toLeft = new float[width], toRight = new float[width];
         for (int x = 0; x < width; x++) {
@@ -655,6 +650,14 @@ public final class Augmentation {
                 }
             }
         }
+    }
+
+    /** The positions {@code at(0)} to {@code at(size - 1)} along one side of an image, each folded into it. */
+    private static float[] foldedPositions(int size, IntToDoubleFunction at) {
+        float[] positions = new float[size];
+        for (int k = 0; k < size; k++) positions[k] = (float) at.applyAsDouble(k); // a float widened and back: the same number
+        reflectIntoImage(positions, size);
+        return positions;
     }
 
     /**
