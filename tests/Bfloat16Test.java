@@ -1,6 +1,7 @@
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,6 +53,18 @@ class Bfloat16Test {
         try (Model tutorial = Models.create(Models.CIFAR10, Models.cifarCnn(), IMAGE)) {
             assertFalse(Bfloat16.use(tutorial.getBlock(), true), "the tutorial's network has no layers that switch");
         }
+    }
+
+    @Test
+    void onPyTorchTheNetworkStaysInFloat32AndTheCastRefusesInsteadOfEndingTheProcess() {
+        assumeTrue(Engines.chosen() == Engines.Name.PyTorch, "DJL's PyTorch engine has no bfloat16 cast");
+        assertFalse(Engines.bfloat16Fast());
+        try (Model model = whitenedModel()) {
+            assertFalse(Bfloat16.use(model.getBlock(), true), "the recipe asks for bfloat16; PyTorch computes in float32");
+        }
+        NDArray images = manager.randomUniform(0, 1, Models.batchOf(2, IMAGE));
+        UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class, () -> Engines.toBfloat16(images));
+        assertTrue(refused.getMessage().contains("PyTorch computes in float32"), refused.getMessage());
     }
 
     @Test

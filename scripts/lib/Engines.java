@@ -193,16 +193,24 @@ public final class Engines {
 
     /**
      * Whether lesson 12's network can compute in bfloat16 here, and gain by it ({@link Bfloat16}):
-     * on MXNet, on a processor that multiplies bfloat16 in hardware (AVX-512 BF16 or AMX). Elsewhere
-     * the arithmetic would be emulated, slower than float32.
+     * on MXNet, on a processor that multiplies bfloat16 in hardware (AVX-512 BF16 or AMX). On other
+     * processors the arithmetic would be emulated, slower than float32; on PyTorch DJL cannot cast
+     * to bfloat16 ({@link #toBfloat16}).
      */
     public static boolean bfloat16Fast() {
         return chosen() == Name.MXNet && MxnetRuntime.processorMultipliesBfloat16();
     }
 
-    /** A bfloat16 copy of {@code array}, which the gradient passes back through in float32. */
+    /**
+     * A bfloat16 copy of {@code array}, which the gradient passes back through in float32: on MXNet
+     * only. DJL's PyTorch engine has no bfloat16 cast (its {@code toType(DataType.BFLOAT16)} ends the
+     * whole process), so there this refuses.
+     */
     public static NDArray toBfloat16(NDArray array) {
-        return chosen() == Name.MXNet ? MxnetPrecision.cast(array, "bfloat16") : array.toType(DataType.BFLOAT16, false);
+        if (chosen() != Name.MXNet) {
+            throw new UnsupportedOperationException("bfloat16 arithmetic is MXNet's only in this course; " + chosen() + " computes in float32");
+        }
+        return MxnetPrecision.cast(array, "bfloat16");
     }
 
     /** A float32 copy of {@code array}. */
