@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
@@ -216,6 +217,22 @@ public final class Engines {
     /** A float32 copy of {@code array}. */
     public static NDArray toFloat32(NDArray array) {
         return chosen() == Name.MXNet ? MxnetPrecision.cast(array, "float32") : array.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Writes {@code values} into {@code array} (a network's weights, set before training), element
+     * for element in its shape's order. On PyTorch by indexed assignment: DJL's {@code set(float[])}
+     * there goes through a guard PyTorch has deprecated, and PyTorch prints a long warning about
+     * "silent wrong results" that does not apply to a copy.
+     */
+    public static void overwrite(NDArray array, float[] values) {
+        if (chosen() != Name.PyTorch) {
+            array.set(values);
+            return;
+        }
+        try (NDArray source = array.getManager().create(values, array.getShape())) {
+            array.set(new NDIndex(":"), source);
+        }
     }
 
     /**

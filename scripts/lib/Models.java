@@ -142,11 +142,11 @@ public final class Models {
                     java.util.Arrays.fill(values, f * channels * 9, (f + 1) * channels * 9, 0f);
                     values[(f * channels + f) * 9 + 4] = 1; // the centre of the kernel, on its own channel
                 }
-                weights.set(values);
+                Engines.overwrite(weights, values);
             } else if (shape.dimension() == 2) {
                 try (NDArray centred = weights.sub(weights.mean())) {
                     float deviation = (float) Math.sqrt(centred.square().sum().getFloat() / (shape.size() - 1));
-                    weights.set(weights.div(deviation).toFloatArray());
+                    Engines.overwrite(weights, weights.div(deviation).toFloatArray());
                 }
             }
         }

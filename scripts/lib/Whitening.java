@@ -60,7 +60,7 @@ public final class Whitening {
         }
         for (Parameter parameter : layer.getParameters().values()) {
             NDArray array = parameter.getArray();
-            array.set(parameter.getType() == Parameter.Type.WEIGHT ? filters : biases);
+            Engines.overwrite(array, parameter.getType() == Parameter.Type.WEIGHT ? filters : biases);
         }
     }
 
